@@ -1,0 +1,84 @@
+"""Opening official files the way CMS and CDC ship them: plain, gzip, or zip archives.
+
+A user who downloads a release gets a `.zip`; the staged copies here are sometimes `.gz`.
+Every parser goes through `open_text` so that all three work everywhere.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import io
+import re
+import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO
+
+from medcodes.errors import SourceFormatError, SourcesMissing
+
+
+def sha256_file(path: Path) -> str:
+    """Hex sha256 of a file's bytes, as recorded in the catalog manifest."""
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def zip_member(path: Path, pattern: str) -> str:
+    """Name of the one member of zip `path` whose name matches regex `pattern` (case-insensitive)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = [n for n in archive.namelist() if re.search(pattern, n, re.IGNORECASE)]
+    except zipfile.BadZipFile as exc:
+        raise SourceFormatError(path, None, f"not a readable zip archive ({exc})") from exc
+    if not names:
+        raise SourceFormatError(path, None, f"no member matching {pattern!r} in the archive")
+    return sorted(names, key=len)[0]
+
+
+@contextmanager
+def open_binary(path: Path, member: str | None = None) -> Iterator[IO[bytes]]:
+    """Open `path` for reading bytes, transparently gunzipping `.gz` and reading a zip member.
+
+    `member` is a regex picking the member of a `.zip` (required for zips with several files).
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise SourcesMissing(f"{path}: file not found")
+    if path.suffix.lower() == ".zip":
+        name = zip_member(path, member or ".")
+        with zipfile.ZipFile(path) as archive, archive.open(name) as fh:
+            yield fh
+    elif path.suffix.lower() == ".gz":
+        with gzip.open(path, "rb") as fh:
+            yield fh
+    else:
+        with path.open("rb") as fh:
+            yield fh
+
+
+@contextmanager
+def open_text(
+    path: Path, member: str | None = None, encoding: str = "utf-8", errors: str = "strict"
+) -> Iterator[IO[str]]:
+    """Open `path` (plain, `.gz` or a `.zip` member) as text with universal newlines."""
+    with open_binary(path, member) as raw:
+        yield io.TextIOWrapper(raw, encoding=encoding, errors=errors, newline=None)
+
+
+def read_bytes(path: Path, member: str | None = None) -> bytes:
+    """Whole content of `path` (plain, `.gz` or zip member); for XML parsers that want bytes.
+
+    A truncated gzip raises SourceFormatError naming the file.
+    """
+    try:
+        with open_binary(path, member) as fh:
+            return fh.read()
+    except (EOFError, OSError, zipfile.BadZipFile) as exc:
+        if isinstance(exc, FileNotFoundError):
+            raise
+        raise SourceFormatError(path, None, f"cannot read: {exc}") from exc
