@@ -29,7 +29,7 @@ def sha256_file(path: Path) -> str:
 
 
 def zip_member(path: Path, pattern: str) -> str:
-    """Name of the one member of zip `path` whose name matches regex `pattern` (case-insensitive)."""
+    """Name of the member of zip `path` matching regex `pattern` (case-insensitive)."""
     try:
         with zipfile.ZipFile(path) as archive:
             names = [n for n in archive.namelist() if re.search(pattern, n, re.IGNORECASE)]

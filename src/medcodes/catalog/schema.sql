@@ -1,0 +1,125 @@
+-- medcodes catalog schema. One file per build; read-only when served.
+PRAGMA foreign_keys = ON;
+
+CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+
+-- The manifest: every official file the build read.
+CREATE TABLE sources (
+    name           TEXT PRIMARY KEY,   -- kind-release, e.g. icd10cm-order-FY2027
+    kind           TEXT NOT NULL,
+    release        TEXT NOT NULL,
+    effective_date TEXT NOT NULL,
+    file           TEXT NOT NULL,      -- path relative to the sources folder
+    sha256         TEXT NOT NULL,
+    rows           INTEGER NOT NULL,   -- records parsed from the file
+    url            TEXT NOT NULL
+);
+
+-- Code-set releases per system with their counts (what `medcodes info` prints).
+CREATE TABLE releases (
+    system         TEXT NOT NULL,
+    release        TEXT NOT NULL,
+    effective_date TEXT NOT NULL,
+    codes          INTEGER NOT NULL,   -- entries in the release (billable + headers)
+    billable       INTEGER NOT NULL,
+    is_current     INTEGER NOT NULL,
+    PRIMARY KEY (system, release)
+);
+
+CREATE TABLE codes (
+    id              INTEGER PRIMARY KEY,
+    system          TEXT NOT NULL,     -- HCPCS, HCPCS-MOD, ICD10CM, ICD10PCS
+    code            TEXT NOT NULL,     -- official form: E11.9, J9039, 0DTJ4ZZ, E08-E13
+    code_key        TEXT NOT NULL,     -- lookup form: E119
+    kind            TEXT NOT NULL,     -- chapter, section, category, subcategory, code, body-system, table, group, modifier
+    short_title     TEXT NOT NULL,
+    long_title      TEXT NOT NULL,
+    billable        INTEGER NOT NULL,  -- 1 = valid for claims; 0 = header/grouping
+    parent_id       INTEGER REFERENCES codes(id),
+    depth           INTEGER NOT NULL,
+    sort_key        INTEGER NOT NULL,  -- official order within the system
+    status          TEXT NOT NULL,     -- active, terminated
+    first_release   TEXT,              -- oldest ingested release holding the code
+    last_release    TEXT,              -- newest ingested release holding the code
+    added_date      TEXT,              -- official add date where the source states one
+    terminated_date TEXT,              -- last day the code was valid
+    title_source    TEXT NOT NULL,     -- sources.name the titles come from
+    UNIQUE (system, code)
+);
+CREATE INDEX codes_key ON codes (code_key);
+CREATE INDEX codes_parent ON codes (parent_id, sort_key);
+CREATE INDEX codes_sort ON codes (system, sort_key);
+
+-- HCPCS administrative fields, decoded into words from the record layout.
+CREATE TABLE hcpcs_fields (
+    code_id  INTEGER NOT NULL REFERENCES codes(id),
+    position INTEGER NOT NULL,
+    name     TEXT NOT NULL,
+    label    TEXT NOT NULL,
+    value    TEXT NOT NULL,
+    meaning  TEXT NOT NULL,
+    PRIMARY KEY (code_id, position)
+);
+
+-- Cross-references between codes (HCPCS XREF, predecessor/successor).
+CREATE TABLE code_links (
+    code_id   INTEGER NOT NULL REFERENCES codes(id),
+    target_id INTEGER NOT NULL REFERENCES codes(id),
+    relation  TEXT NOT NULL,           -- cross-reference
+    source    TEXT NOT NULL
+);
+CREATE INDEX code_links_code ON code_links (code_id);
+CREATE INDEX code_links_target ON code_links (target_id);
+
+-- ICD-10-PCS axis values per table: a code's axes are decoded from its characters.
+CREATE TABLE pcs_axis_values (
+    table_id   INTEGER NOT NULL REFERENCES codes(id),
+    position   INTEGER NOT NULL,
+    title      TEXT NOT NULL,
+    char       TEXT NOT NULL,
+    label      TEXT NOT NULL,
+    definition TEXT NOT NULL,
+    source     TEXT NOT NULL,
+    PRIMARY KEY (table_id, position, char)
+);
+
+-- ICD-10-CM tabular notes, stored on the node that carries them; inheritance is a read.
+CREATE TABLE notes (
+    code_id INTEGER NOT NULL REFERENCES codes(id),
+    seq     INTEGER NOT NULL,
+    kind    TEXT NOT NULL,
+    text    TEXT NOT NULL,
+    source  TEXT NOT NULL,
+    PRIMARY KEY (code_id, seq)
+);
+
+CREATE TABLE seventh_characters (
+    code_id INTEGER NOT NULL REFERENCES codes(id),
+    char    TEXT NOT NULL,
+    meaning TEXT NOT NULL,
+    PRIMARY KEY (code_id, char)
+);
+
+-- Per code and release: added, revised (descriptor), terminated.
+CREATE TABLE history (
+    code_id        INTEGER NOT NULL REFERENCES codes(id),
+    release        TEXT NOT NULL,
+    effective_date TEXT NOT NULL,
+    event          TEXT NOT NULL,
+    old_title      TEXT NOT NULL,
+    new_title      TEXT NOT NULL,
+    basis          TEXT NOT NULL       -- how it is known: release comparison, ADD DT, TERM DT, addenda
+);
+CREATE INDEX history_code ON history (code_id);
+CREATE INDEX history_release ON history (release, event);
+
+-- Other names a code is found by, each from a named source.
+CREATE TABLE terms (
+    code_id INTEGER NOT NULL REFERENCES codes(id),
+    term    TEXT NOT NULL,
+    source  TEXT NOT NULL              -- inclusion, index, drug-index, neoplasm-index, external-index, pcs-index, asp-brand, drug-table, lay
+);
+CREATE INDEX terms_code ON terms (code_id, source);

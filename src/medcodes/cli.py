@@ -1,0 +1,179 @@
+"""`medcodes` command line: a thin layer that resolves settings, calls one library function,
+and prints. User errors (MedcodesError) become `Error: ...` on stderr and exit code 1.
+
+Heavy modules (search engine, web server) are imported inside the commands that need them
+so that `medcodes show` starts fast.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import sys
+from collections.abc import Callable
+from dataclasses import asdict
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+
+from medcodes.errors import MedcodesError
+from medcodes.settings import Settings
+
+app = typer.Typer(
+    help="Search and explain US medical codes (HCPCS, ICD-10-CM, ICD-10-PCS) "
+    "from the official CMS/CDC releases.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False)
+
+CatalogOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--catalog", help="Catalog file [env MEDCODES_CATALOG; default: per-user data dir]"
+    ),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
+SystemOpt = Annotated[
+    str | None, typer.Option("--system", "-s", help="HCPCS, HCPCS-MOD, ICD10CM or ICD10PCS.")
+]
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def handles_errors(function: F) -> F:
+    """Turn MedcodesError into `Error: ...` and exit 1; anything else is a bug and propagates."""
+
+    @functools.wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return function(*args, **kwargs)
+        except MedcodesError as exc:
+            err.print(f"Error: {exc}", markup=False)
+            raise typer.Exit(1) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def settings(**flags: Any) -> Settings:
+    """Flag > environment > default."""
+    return Settings(**{key: value for key, value in flags.items() if value is not None})
+
+
+def emit_json(value: Any) -> None:
+    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+@app.callback()
+def main(
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress facts.")] = False,
+) -> None:
+    level = "INFO" if verbose else Settings().log_level
+    logging.basicConfig(level=level.upper(), format="%(levelname)s %(name)s: %(message)s")
+
+
+@app.command()
+@handles_errors
+def build(
+    sources: Annotated[
+        Path | None,
+        typer.Option(
+            "--sources",
+            help="Folder of official files [env MEDCODES_SOURCES]; "
+            "without it the files are downloaded from CMS/CDC.",
+        ),
+    ] = None,
+    catalog: CatalogOpt = None,
+) -> None:
+    """Build the catalog (and its search index) from the official files, atomically."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from medcodes.catalog.build import build_catalog
+    from medcodes.sources.fetch import fetch_sources
+
+    config = settings(sources=sources, catalog=catalog)
+    steps = [
+        "reading HCPCS",
+        "reading ICD-10-CM",
+        "reading ICD-10-PCS",
+        "reading drug names",
+        "writing catalog",
+        "checking catalog",
+    ]
+    with Progress(
+        TextColumn("{task.description:<24}"),
+        BarColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=False,
+    ) as bar:
+        source_dir = config.sources
+        if source_dir is None:
+            task = bar.add_task("downloading sources", total=None)
+            source_dir = fetch_sources(
+                config.download_dir,
+                progress=lambda name, done, total: bar.update(
+                    task, description=f"downloading {name[:14]}", completed=done, total=total
+                ),
+            )
+        task = bar.add_task("building", total=len(steps))
+
+        def advance(step: str) -> None:
+            done = steps.index(step) if step in steps else len(steps)
+            bar.update(task, description=step, completed=done)
+
+        report = build_catalog(source_dir, config.catalog, progress=advance)
+        bar.update(task, description="done", completed=len(steps))
+    for warning in report.warnings:
+        err.print(f"Warning: {warning}", markup=False)
+    out.print(f"Built {report.catalog} in {report.seconds:.1f} s", markup=False)
+    for name, count in report.counts.items():
+        out.print(f"  {name}: {count:,}", markup=False)
+
+
+@app.command()
+@handles_errors
+def show(
+    code: Annotated[str, typer.Argument(help="A code in any form: J9039, e119, E11.9, 0DTJ4ZZ.")],
+    system: SystemOpt = None,
+    catalog: CatalogOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Print everything known about CODE, e.g. `medcodes show e119`."""
+    from medcodes.catalog.read import Catalog
+    from medcodes.cli_text import print_details
+    from medcodes.systems import parse_system
+
+    chosen = parse_system(system) if system else None
+    with Catalog(settings(catalog=catalog).catalog) as cat:
+        details = cat.details(cat.get(code, chosen))
+    if as_json:
+        emit_json(asdict(details))
+    else:
+        print_details(out, details)
+
+
+@app.command()
+@handles_errors
+def info(catalog: CatalogOpt = None, as_json: JsonOpt = False) -> None:
+    """Print the catalog's manifest: sources, releases and counts per system."""
+    from medcodes.catalog.read import Catalog
+    from medcodes.cli_text import print_info
+
+    config = settings(catalog=catalog)
+    with Catalog(config.catalog) as cat:
+        report = {
+            "catalog": str(config.catalog),
+            "meta": cat.meta(),
+            "releases": [asdict(r) for r in cat.releases()],
+            "sources": [asdict(s) for s in cat.sources()],
+            "settings": config.public(),
+        }
+    if as_json:
+        emit_json(report)
+    else:
+        print_info(out, report)
