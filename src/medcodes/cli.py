@@ -12,13 +12,14 @@ import json
 import logging
 import sys
 from collections.abc import Callable
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
 
+from medcodes.cli_text import print_hits
 from medcodes.errors import MedcodesError
 from medcodes.settings import Settings
 
@@ -93,6 +94,7 @@ def build(
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     from medcodes.catalog.build import build_catalog
+    from medcodes.search.index import prepare_index
     from medcodes.sources.fetch import fetch_sources
 
     config = settings(sources=sources, catalog=catalog)
@@ -126,7 +128,12 @@ def build(
             done = steps.index(step) if step in steps else len(steps)
             bar.update(task, description=step, completed=done)
 
-        report = build_catalog(source_dir, config.catalog, progress=advance)
+        report = build_catalog(
+            source_dir,
+            config.catalog,
+            progress=advance,
+            derived=(("search index", prepare_index),),
+        )
         bar.update(task, description="done", completed=len(steps))
     for warning in report.warnings:
         err.print(f"Warning: {warning}", markup=False)
@@ -177,3 +184,117 @@ def info(catalog: CatalogOpt = None, as_json: JsonOpt = False) -> None:
         emit_json(report)
     else:
         print_info(out, report)
+
+
+@app.command()
+@handles_errors
+def search(
+    query: Annotated[
+        str | None, typer.Argument(help="Words or a code; omit to read one query per line.")
+    ] = None,
+    system: Annotated[
+        list[str] | None, typer.Option("--system", "-s", help="Only this system (repeatable).")
+    ] = None,
+    limit: Annotated[int, typer.Option(min=1, max=500)] = 10,
+    offset: Annotated[int, typer.Option(min=0, max=10_000)] = 0,
+    billable: Annotated[bool, typer.Option("--billable", help="Billable codes only.")] = False,
+    include_terminated: Annotated[
+        bool, typer.Option("--include-terminated", help="Also codes no longer valid.")
+    ] = False,
+    active_on: Annotated[
+        str | None, typer.Option(help="Codes valid on this date (YYYY-MM-DD).")
+    ] = None,
+    within: Annotated[
+        str | None, typer.Option(help="Only below this chapter, category, table or group.")
+    ] = None,
+    explain: Annotated[bool, typer.Option("--explain", help="Print the query plan.")] = False,
+    catalog: CatalogOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Find codes from words or a code: `medcodes search blincyto`, `medcodes search e11.`."""
+    from medcodes.search import SearchQuery, open_searcher
+    from medcodes.search.query import parse_day, plan
+    from medcodes.systems import parse_system
+
+    searcher = open_searcher(settings(catalog=catalog).catalog)
+    base = SearchQuery(
+        text="",
+        systems=tuple(parse_system(s).value for s in system or ()),
+        billable_only=billable,
+        include_terminated=include_terminated,
+        active_on=parse_day(active_on) if active_on else None,
+        within=within,
+        limit=limit,
+        offset=offset,
+    )
+    if query is None:
+        for line in sys.stdin:
+            result = searcher.search(replace(base, text=line.rstrip("\n")))
+            sys.stdout.write(json.dumps(result_json(result), ensure_ascii=False) + "\n")
+        return
+    if explain:
+        emit_json(asdict(plan(query)))
+    result = searcher.search(replace(base, text=query))
+    if as_json:
+        emit_json(result_json(result))
+        return
+    print_hits(out, result)
+
+
+def result_json(result: Any) -> dict[str, Any]:
+    """The line format of `medcodes search` (stdin mode and --json)."""
+    return {
+        "query": result.query,
+        "took_ms": result.took_ms,
+        "total": result.total,
+        "message": result.message,
+        "did_you_mean": result.did_you_mean,
+        "results": [
+            {
+                "system": hit.system,
+                "code": hit.code,
+                "title": hit.title,
+                "score": hit.score,
+                "status": hit.status,
+                "matched": asdict(hit.matched),
+            }
+            for hit in result.hits
+        ],
+    }
+
+
+@app.command("eval")
+@handles_errors
+def evaluate(
+    query_set: Annotated[Path, typer.Argument(help="TSV: query, accepted codes, kind.")],
+    catalog: CatalogOpt = None,
+    as_json: JsonOpt = False,
+    misses: Annotated[
+        bool, typer.Option("--misses", help="List queries with no hit in 10.")
+    ] = False,
+) -> None:
+    """Score a query set: hit@1, hit@10 and MRR overall and per kind."""
+    from medcodes.search import SearchQuery, open_searcher
+    from medcodes.search.evaluate import evaluate as score
+    from medcodes.search.evaluate import read_query_set
+
+    searcher = open_searcher(settings(catalog=catalog).catalog)
+    queries = read_query_set(query_set)
+    scores = score(
+        queries,
+        lambda text: [hit.code for hit in searcher.search(SearchQuery(text, limit=10)).hits],
+    )
+    table = {kind: value.as_dict() for kind, value in sorted(scores.items())}
+    if as_json:
+        emit_json(table)
+        return
+    out.print(f"{'kind':<10} {'queries':>7} {'hit@1':>6} {'hit@10':>6} {'mrr':>6}", markup=False)
+    for kind, row in table.items():
+        out.print(
+            f"{kind:<10} {row['queries']:>7} {row['hit@1']:>6.3f} {row['hit@10']:>6.3f} "
+            f"{row['mrr']:>6.3f}",
+            markup=False,
+        )
+    if misses:
+        for query in scores["all"].misses:
+            out.print(f"miss: {query}", markup=False)

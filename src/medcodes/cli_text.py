@@ -27,7 +27,9 @@ def print_details(out: Console, details: CodeDetails) -> None:
     """Everything about one code, section by section, each naming its source."""
     code = details.code
     status = code.status if not code.terminated_date else f"{code.status} {code.terminated_date}"
-    flag = "billable" if code.billable else ("header" if code.kind != "modifier" else "modifier")
+    flag = "billable" if code.billable else "not billable (header)"
+    if code.kind == "modifier" or (code.system == "HCPCS" and code.status != "active"):
+        flag = code.kind
     say = lambda text="": out.print(text, markup=False)  # noqa: E731
     say(f"{code.code}  {code.long_title}")
     say(f"  {SYSTEM_NAMES[System(code.system)]} {code.kind}, {flag}, {status}")
@@ -37,6 +39,8 @@ def print_details(out: Console, details: CodeDetails) -> None:
         say(f"  Added: {code.added_date}")
     releases = f"{code.first_release} .. {code.last_release}" if code.first_release else "-"
     say(f"  Releases: {releases}   (titles from {code.title_source})")
+    for caveat in details.caveats:
+        say(f"  Note: {caveat}")
     if details.ancestors:
         say("Path:")
         for depth, node in enumerate(details.ancestors):
@@ -99,3 +103,17 @@ def print_info(out: Console, report: dict[str, Any]) -> None:
     for source in report["sources"]:
         say(f"  {source['name']:<32} {source['rows']:>7,} rows  {source['file']}")
         say(f"  {'':<32} sha256 {source['sha256']}")
+
+
+def print_hits(out: Console, result: Any) -> None:
+    """Search results, one line each, with why each matched."""
+    say = lambda text="": out.print(text, markup=False)  # noqa: E731
+    if result.message:
+        say(result.message)
+    if result.did_you_mean:
+        say(f"Did you mean: {result.did_you_mean}")
+    say(f"{result.total:,} results in {result.took_ms:.2f} ms")
+    for hit in result.hits:
+        status = "" if hit.status == "active" else f" [{hit.status}]"
+        say(f"{hit.system:<9} {hit.code:<9} {hit.title}{status}")
+        say(f"{'':<19} matched {hit.matched.rule}: {hit.matched.field} '{hit.matched.text}'")

@@ -9,6 +9,7 @@ import logging
 import os
 import sqlite3
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -35,6 +36,11 @@ STEPS: tuple[tuple[str, Loader], ...] = (
     ("drug names", load_drugs),
 )
 Progress = Callable[[str], None]
+# A derived artifact (the search index): given the checked temporary catalog and the final
+# path, write itself aside and return the step that swaps it in after the catalog.
+Derive = Callable[[Path, Path], Callable[[], None]]
+# An enricher adds tables computed from the written catalog (similar codes); returns warnings.
+Enrich = Callable[[sqlite3.Connection], list[str]]
 
 
 class BuildCheckFailed(MedcodesError):
@@ -54,11 +60,14 @@ def build_catalog(
     target: Path,
     progress: Progress | None = None,
     extra_steps: tuple[tuple[str, Loader], ...] = (),
+    derived: tuple[tuple[str, Derive], ...] = (),
+    enrichers: tuple[tuple[str, Enrich], ...] = (),
 ) -> BuildReport:
     """Build `target` from the official files in `sources_dir`, atomically.
 
     `progress` is called with the name of each step as it starts (the CLI draws the bar);
-    `extra_steps` lets later features (policies) add loaders without touching this module.
+    `extra_steps` lets later features (policies) add loaders without touching this module;
+    `derived` artifacts are written from the checked catalog before anything is swapped.
     """
     started = time.perf_counter()
     notify = progress or (lambda _step: None)
@@ -72,10 +81,16 @@ def build_catalog(
     temporary.unlink(missing_ok=True)
     try:
         notify("writing catalog")
-        _write(temporary, loaded)
+        _write(temporary, loaded, enrichers, notify)
         notify("checking catalog")
         counts = check_catalog(temporary, loaded)
+        swaps = []
+        for name, derive in derived:
+            notify(f"writing {name}")
+            swaps.append(derive(temporary, target))
         os.replace(temporary, target)
+        for swap_in in swaps:
+            swap_in()
     finally:
         temporary.unlink(missing_ok=True)
     seconds = time.perf_counter() - started
@@ -83,16 +98,22 @@ def build_catalog(
     return BuildReport(target, seconds, counts, loaded.warnings)
 
 
-def _write(path: Path, loaded: Loaded) -> None:
+def _write(
+    path: Path, loaded: Loaded, enrichers: tuple[tuple[str, Enrich], ...], notify: Progress
+) -> None:
     conn = sqlite3.connect(path)
     try:
         conn.execute("PRAGMA journal_mode = OFF")
         conn.execute("PRAGMA synchronous = OFF")
         create_schema(conn)
         write_loaded(conn, loaded)
+        for name, enrich in enrichers:
+            notify(f"computing {name}")
+            loaded.warnings.extend(enrich(conn))
         conn.executemany(
             "INSERT INTO meta VALUES (?, ?)",
             [
+                ("build_id", uuid.uuid4().hex),
                 ("built_at", datetime.now(UTC).isoformat(timespec="seconds")),
                 ("medcodes_version", __version__),
                 ("schema_version", SCHEMA_VERSION),

@@ -47,7 +47,12 @@ def load_icd10cm(located: list[Located], sources_dir: Path) -> Loaded:
 
     headers = _header_rows(nodes, tabular_source)
     sections = [row for row in headers if row.kind == "section"]
-    category_section = {n.code: n.parent for n in nodes if n.kind == "diag" and "." not in n.code}
+    header_codes = _header_codes(nodes)
+    category_section = {
+        n.code: header_codes[("section", n.parent or "")]
+        for n in nodes
+        if n.kind == "diag" and "." not in n.code
+    }
     sources_by_release = {
         item.source.release: item.source.name for item in of_kind(located, Kind.CM_ORDER)
     }
@@ -74,15 +79,29 @@ def load_icd10cm(located: list[Located], sources_dir: Path) -> Loaded:
     return loaded
 
 
+def _header_codes(nodes: list[icd10cm.TabularNode]) -> dict[tuple[str, str], str]:
+    """(kind, tabular id) -> catalog code for chapters and sections: always their range,
+    since a one-category section's id is that category's code ("B10" -> "B10-B10")."""
+    return {
+        (n.kind, n.code): f"{n.first_code}-{n.last_code}"
+        for n in nodes
+        if n.kind in ("chapter", "section")
+    }
+
+
 def _header_rows(nodes: list[icd10cm.TabularNode], source: str) -> list[CodeRow]:
     """Chapters and sections as codes named by their range ("E00-E89", "E08-E13")."""
-    chapter_codes = {n.code: f"{n.first_code}-{n.last_code}" for n in nodes if n.kind == "chapter"}
+    codes = _header_codes(nodes)
     rows: list[CodeRow] = []
     for node in nodes:
         if node.kind == "chapter":
-            code, parent, rank = chapter_codes[node.code], None, 0
+            code, parent, rank = codes[("chapter", node.code)], None, 0
         elif node.kind == "section":
-            code, parent, rank = node.code, chapter_codes[node.parent or ""], 1
+            code, parent, rank = (
+                codes[("section", node.code)],
+                codes[("chapter", node.parent or "")],
+                1,
+            )
         else:
             continue
         rows.append(
@@ -147,9 +166,9 @@ def _section_by_range(key: str, sections: list[CodeRow]) -> str | None:
 
 
 def _note_rows(nodes: list[icd10cm.TabularNode], known: set[str], source: str) -> Iterator[NoteRow]:
-    chapter_codes = {n.code: f"{n.first_code}-{n.last_code}" for n in nodes if n.kind == "chapter"}
+    header_codes = _header_codes(nodes)
     for node in nodes:
-        code = chapter_codes.get(node.code, node.code) if node.kind == "chapter" else node.code
+        code = header_codes.get((node.kind, node.code), node.code)
         if code not in known:
             continue
         notes = [(n.kind, n.text) for n in node.notes]

@@ -154,6 +154,7 @@ class CodeDetails:
     links: list[Link] = field(default_factory=list)
     history: list[HistoryEvent] = field(default_factory=list)
     source: SourceFile | None = None
+    caveats: list[str] = field(default_factory=list)  # what the catalog cannot say, and why
 
 
 class Catalog:
@@ -213,17 +214,22 @@ class Catalog:
     def suggest(self, text: str, system: System | str | None = None, limit: int = 5) -> list[str]:
         """Real codes close to `text`: sharing its longest prefix, nearest spelling first."""
         key = code_key(text)[:10]
+        found: dict[str, str] = {}
         for length in range(len(key), 0, -1):
-            sql = "SELECT code, code_key FROM codes WHERE code_key >= ? AND code_key < ?"
+            sql = (
+                "SELECT code, code_key FROM codes WHERE code_key >= ? AND code_key < ? "
+                "AND kind NOT IN ('chapter', 'section', 'group')"
+            )
             args: list[Any] = [key[:length], key[:length] + "\uffff"]
             if system:
                 sql += " AND system = ?"
                 args.append(str(system))
-            rows = self.conn.execute(sql + " LIMIT 400", args).fetchall()
-            if rows:
-                rows.sort(key=lambda row: -fuzz.ratio(key, row[1]))
-                return [row[0] for row in rows[:limit]]
-        return []
+            for code, candidate in self.conn.execute(sql + " LIMIT 400", args):
+                found.setdefault(code, candidate)
+            if len(found) >= limit:
+                break
+        ranked = sorted(found, key=lambda code: -fuzz.ratio(key, found[code]))
+        return ranked[:limit]
 
     def ancestors(self, code: Code) -> list[Code]:
         """The chain from the root down to the code's parent."""
@@ -260,21 +266,22 @@ class Catalog:
         return [Code(*row) for row in self.conn.execute(sql, (str(system),))]
 
     def subtree(
-        self, prefix: str, system: System | str | None = None, limit: int = 50
-    ) -> list[Code]:
-        """Codes whose lookup form starts with `prefix`, in official order (for `E11.`, `J90`)."""
+        self, prefix: str, systems: tuple[str, ...] = (), limit: int = 50
+    ) -> tuple[list[Code], int]:
+        """Codes whose lookup form starts with `prefix`, in official order (for `E11.`, `J90`),
+        and how many there are in all."""
         key = code_key(prefix)
-        sql = (
-            f"SELECT {CODE_COLUMNS} FROM codes WHERE code_key >= ? AND code_key < ? "
-            "AND kind NOT IN ('chapter', 'section', 'group')"
-        )
+        where = "code_key >= ? AND code_key < ? AND kind NOT IN ('chapter', 'section', 'group')"
         args: list[Any] = [key, key + "\uffff"]
-        if system:
-            sql += " AND system = ?"
-            args.append(str(system))
-        sql += " ORDER BY system, sort_key LIMIT ?"
-        args.append(limit)
-        return [Code(*row) for row in self.conn.execute(sql, args)]
+        if systems:
+            where += f" AND system IN ({','.join('?' * len(systems))})"
+            args.extend(systems)
+        rows = self.conn.execute(
+            f"SELECT {CODE_COLUMNS} FROM codes WHERE {where} ORDER BY system, sort_key LIMIT ?",
+            [*args, limit],
+        )
+        (total,) = self.conn.execute(f"SELECT count(*) FROM codes WHERE {where}", args).fetchone()
+        return [Code(*row) for row in rows], total
 
     # --- details ----------------------------------------------------------------------------
     def fields(self, code: Code) -> list[Field]:
@@ -379,7 +386,25 @@ class Catalog:
             links=self.links(code),
             history=self.history(code),
             source=self.source(code.title_source),
+            caveats=self.caveats(code),
         )
+
+    def caveats(self, code: Code) -> list[str]:
+        """Gaps in the official data for this code, said plainly on every interface."""
+        if code.system != System.ICD10CM or code.first_release is None:
+            return []
+        row = self.conn.execute(
+            "SELECT max(release) FROM sources WHERE kind = 'icd10cm-tabular'"
+        ).fetchone()
+        tabular = row[0] if row else None
+        if tabular and code.first_release > tabular:
+            return [
+                f"New in {code.first_release}: its descriptors come from the {code.first_release} "
+                f"order file, but no {code.first_release} tabular is in this catalog, so its own "
+                f"tabular notes and inclusion terms are not shown yet (notes inherited from its "
+                f"categories come from the {tabular} tabular)."
+            ]
+        return []
 
     # --- manifest ---------------------------------------------------------------------------
     def meta(self) -> dict[str, str]:

@@ -1,0 +1,224 @@
+"""The search index: a tantivy index derived from the catalog by `medcodes build`.
+
+It lives beside the catalog (`medcodes.db` -> `medcodes.db.index/`) and records its recipe
+(catalog build id, analyzer, rules) so a searcher refuses an index built from another file.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import shutil
+import sqlite3
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import tantivy
+
+from medcodes.errors import CatalogMissing
+from medcodes.search import ranking
+from medcodes.search.lay_terms import code_terms
+from medcodes.search.query import WORD, normalise
+from medcodes.systems import code_key
+
+ANALYZER = "med"
+ANALYZER_RECIPE = "simple > lowercase > ascii_fold > stemmer(english); v1"
+TEXT_FIELDS = tuple(ranking.FIELD_BOOSTS)  # title, drug, lay, inclusion, index
+FIELD_OF_SOURCE = {
+    "inclusion": "inclusion",
+    "index": "index",
+    "drug-index": "index",
+    "neoplasm-index": "index",
+    "external-index": "index",
+    "pcs-index": "index",
+    "asp-brand": "drug",
+    "drug-table": "drug",
+    "drug-table-brand": "drug",
+    "lay": "lay",
+}
+NOT_SEARCHED_KINDS = ("chapter", "section", "group", "body-system")
+FOREVER = 10**6  # days: "no end date"
+MAX_LAY_PREFIX_CODES = 40
+
+
+def index_path(catalog: Path) -> Path:
+    return catalog.with_name(catalog.name + ".index")
+
+
+def analyzer() -> tantivy.TextAnalyzer:
+    """The one analyzer for indexing and for queries, so both sides agree on every word."""
+    return (
+        tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
+        .filter(tantivy.Filter.lowercase())
+        .filter(tantivy.Filter.ascii_fold())
+        .filter(tantivy.Filter.stemmer("english"))
+        .build()
+    )
+
+
+def schema() -> tantivy.Schema:
+    builder = tantivy.SchemaBuilder()
+    builder.add_integer_field("id", stored=True, indexed=True, fast=True)
+    builder.add_text_field("system", stored=True, tokenizer_name="raw", fast=True)
+    for name in TEXT_FIELDS:
+        builder.add_text_field(name, stored=True, tokenizer_name=ANALYZER)
+    builder.add_text_field("exact", tokenizer_name="raw")
+    builder.add_text_field("within", tokenizer_name="raw")
+    builder.add_integer_field("billable", indexed=True, fast=True)
+    builder.add_integer_field("active", indexed=True, fast=True)
+    builder.add_integer_field("valid_from", indexed=True, fast=True)
+    builder.add_integer_field("valid_to", indexed=True, fast=True)
+    return builder.build()
+
+
+def exact_form(text: str) -> str:
+    """How a whole title or name is compared with a whole query: words only, lower case."""
+    return " ".join(WORD.findall(normalise(text)))
+
+
+def day_number(value: date | str | None, default: int) -> int:
+    if not value:
+        return default
+    day = value if isinstance(value, date) else date.fromisoformat(value)
+    return day.toordinal()
+
+
+def prepare_index(built: Path, final: Path) -> Callable[[], None]:
+    """Write the index of catalog `built` beside where it will live (`final`), aside;
+    returns the step that swaps it in once the catalog itself has been swapped."""
+    target = index_path(final)
+    temporary = target.with_name(target.name + ".tmp")
+    write_index(built, temporary)
+
+    def swap_in() -> None:
+        old = target.with_name(target.name + ".old")
+        shutil.rmtree(old, ignore_errors=True)
+        if target.exists():
+            target.rename(old)
+        temporary.rename(target)
+        shutil.rmtree(old, ignore_errors=True)
+
+    return swap_in
+
+
+def write_index(catalog: Path, directory: Path) -> int:
+    """Write the index for `catalog` into a fresh `directory`; returns documents written."""
+    shutil.rmtree(directory, ignore_errors=True)
+    directory.mkdir(parents=True)
+    conn = sqlite3.connect(f"file:{catalog}?mode=ro", uri=True)
+    try:
+        index = tantivy.Index(schema(), path=str(directory))
+        index.register_tokenizer(ANALYZER, analyzer())
+        writer = index.writer(heap_size=400_000_000, num_threads=1)
+        count = 0
+        for document in _documents(conn):
+            writer.add_document(tantivy.Document(**document))
+            count += 1
+        writer.commit()
+        writer.wait_merging_threads()
+        (build_id,) = conn.execute("SELECT value FROM meta WHERE key = 'build_id'").fetchone()
+    finally:
+        conn.close()
+    recipe = {
+        "catalog_build_id": build_id,
+        "analyzer": ANALYZER_RECIPE,
+        "rules": ranking.RULES,
+        "field_boosts": ranking.FIELD_BOOSTS,
+        "documents": count,
+    }
+    (directory / "recipe.json").write_text(json.dumps(recipe, indent=2))
+    return count
+
+
+def _documents(conn: sqlite3.Connection) -> Iterator[dict[str, Any]]:
+    conn.row_factory = sqlite3.Row
+    rows = conn.execute(
+        "SELECT id, system, code, kind, short_title, long_title, billable, parent_id, status, "
+        "added_date, terminated_date FROM codes ORDER BY id"
+    ).fetchall()
+    parents = {row["id"]: (row["parent_id"], row["code"]) for row in rows}
+    terms = _terms_by_id(conn, rows)
+    added = dict(
+        conn.execute(
+            "SELECT code_id, min(effective_date) FROM history WHERE event = 'added' "
+            "GROUP BY code_id"
+        ).fetchall()
+    )
+    for row in rows:
+        if row["kind"] in NOT_SEARCHED_KINDS:
+            continue
+        titles = dict.fromkeys((row["long_title"], row["short_title"]))
+        fields: dict[str, list[str]] = {"title": [t for t in titles if t]}
+        for source, term in terms.get(row["id"], ()):
+            fields.setdefault(FIELD_OF_SOURCE.get(source, "index"), []).append(term)
+        yield {
+            "id": row["id"],
+            "system": row["system"],
+            **fields,
+            "exact": sorted({exact_form(text) for values in fields.values() for text in values}),
+            "within": list(_ancestor_codes(row["parent_id"], parents)),
+            "billable": int(row["billable"]),
+            "active": int(row["status"] == "active"),
+            "valid_from": day_number(row["added_date"] or added.get(row["id"]), -FOREVER),
+            "valid_to": day_number(row["terminated_date"], FOREVER),
+        }
+
+
+def _ancestor_codes(
+    parent_id: int | None, parents: dict[int, tuple[int | None, str]]
+) -> Iterator[str]:
+    while parent_id is not None:
+        parent_id, code = parents[parent_id]
+        yield code_key(code)
+
+
+def _terms_by_id(
+    conn: sqlite3.Connection, rows: list[sqlite3.Row]
+) -> dict[int, list[tuple[str, str]]]:
+    """Official terms from the catalog plus the curated lay terms (`code` rows)."""
+    terms: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    for code_id, term, source in conn.execute("SELECT DISTINCT code_id, term, source FROM terms"):
+        terms[code_id].append((source, term))
+    by_key: dict[str, list[int]] = defaultdict(list)
+    for row in rows:
+        if row["kind"] not in NOT_SEARCHED_KINDS:
+            by_key[code_key(row["code"])].append(row["id"])
+    keys = sorted(by_key)
+    for term, targets in code_terms():
+        for target in targets:
+            for code_id in _ids_for(target, by_key, keys):
+                terms[code_id].append(("lay", term))
+    return terms
+
+
+def _ids_for(target: str, by_key: dict[str, list[int]], keys: list[str]) -> list[int]:
+    key = code_key(target)
+    if not target.endswith("*"):
+        return by_key.get(key, [])
+    start = bisect.bisect_left(keys, key)
+    found: list[int] = []
+    for candidate in keys[start : start + MAX_LAY_PREFIX_CODES]:
+        if not candidate.startswith(key):
+            break
+        found.extend(by_key[candidate])
+    return found
+
+
+def open_index(catalog: Path, build_id: str) -> tuple[tantivy.Index, dict[str, Any]]:
+    """Open the index beside `catalog`, refusing one built from a different catalog."""
+    path = index_path(catalog)
+    recipe_file = path / "recipe.json"
+    if not recipe_file.is_file():
+        raise CatalogMissing(f"no search index at {path}; run `medcodes build`")
+    recipe = json.loads(recipe_file.read_text())
+    if recipe.get("catalog_build_id") != build_id or recipe.get("analyzer") != ANALYZER_RECIPE:
+        raise CatalogMissing(
+            f"the search index at {path} was built from another catalog or recipe; "
+            "run `medcodes build`"
+        )
+    index = tantivy.Index.open(str(path))
+    index.register_tokenizer(ANALYZER, analyzer())
+    return index, recipe

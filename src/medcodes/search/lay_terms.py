@@ -1,0 +1,59 @@
+"""The curated lay-terms and abbreviations dictionary (`lay_terms.tsv`, shipped in the package).
+
+Rows are `kind<TAB>term<TAB>target`, `#` starts a comment (each entry cites its source):
+- `phrase`: lay words -> official wording, searched as a rewrite of the query;
+- `abbr`: an abbreviation -> its expansion, also a rewrite;
+- `code`: lay words -> codes (`*` suffix = prefix), indexed as a synonym of those codes.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from importlib import resources
+
+KINDS = ("phrase", "abbr", "code")
+
+
+@dataclass(frozen=True, slots=True)
+class LayTerm:
+    kind: str
+    term: str  # lower case
+    target: str
+    line: int
+
+
+@functools.cache
+def load_lay_terms() -> tuple[LayTerm, ...]:
+    """Every entry of the shipped dictionary, in file order."""
+    text = resources.files("medcodes.search").joinpath("lay_terms.tsv").read_text("utf-8")
+    return tuple(parse_lay_terms(text))
+
+
+def parse_lay_terms(text: str) -> list[LayTerm]:
+    """Entries from the TSV text; malformed rows are a packaging bug, so they raise."""
+    entries: list[LayTerm] = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.split("#", 1)[0].strip()
+        if not line:
+            continue
+        cells = [cell.strip() for cell in line.split("\t") if cell.strip()]
+        if len(cells) < 3 or cells[0] not in KINDS:
+            raise ValueError(f"lay_terms.tsv line {number}: expected kind, term, target: {raw!r}")
+        entries.append(LayTerm(cells[0], cells[1].lower(), cells[2], number))
+    return entries
+
+
+@functools.cache
+def rewrites() -> dict[str, str]:
+    """Lay phrase or abbreviation (lower case) -> official wording."""
+    return {e.term: e.target.lower() for e in load_lay_terms() if e.kind in ("phrase", "abbr")}
+
+
+def code_terms() -> list[tuple[str, list[str]]]:
+    """(lay term, codes or `*` prefixes) for the index."""
+    return [
+        (e.term, [code.strip() for code in e.target.split(",") if code.strip()])
+        for e in load_lay_terms()
+        if e.kind == "code"
+    ]

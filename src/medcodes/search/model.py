@@ -1,0 +1,76 @@
+"""The typed values that cross the search boundary: query in, hits out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+MAX_QUERY_CHARS = 200  # longer input is cut: no code or phrase is that long
+MAX_LIMIT = 500
+
+
+@dataclass(frozen=True, slots=True)
+class SearchQuery:
+    """One search request with its filters. Validation of ranges happens at the edges."""
+
+    text: str
+    systems: tuple[str, ...] = ()  # empty: every system
+    billable_only: bool = False
+    include_terminated: bool = False  # exact code matches are always shown, labelled
+    active_on: date | None = None
+    within: str | None = None  # a chapter, section, category, table or group code
+    limit: int = 10
+    offset: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class CodeShape:
+    """A way the text could be a code: its lookup key, and whether it is only a prefix."""
+
+    key: str
+    prefix: bool
+
+
+@dataclass(frozen=True, slots=True)
+class QueryPlan:
+    """What the query means before any engine runs: the plan `--explain` prints."""
+
+    text: str  # normalised text
+    code_shapes: tuple[CodeShape, ...]
+    words: tuple[str, ...]  # the words as typed (lower case)
+    alternatives: tuple[tuple[str, ...], ...]  # word lists to search: as typed, then rewrites
+    rewrites: tuple[str, ...]  # human-readable: "afib -> atrial fibrillation (lay terms)"
+    message: str | None = None  # why nothing can be searched (empty input, ...)
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """Why a hit was returned: the rule, the field, and the text that matched."""
+
+    rule: str  # a name from ranking.RULES: "exact code", "all words", ...
+    field: str  # "code", "title", or a synonym source ("asp-brand", "inclusion", "lay", ...)
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    system: str
+    code: str
+    title: str
+    score: float
+    matched: Match
+    status: str
+    billable: bool
+    kind: str
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResult:
+    query: str
+    total: int
+    took_ms: float
+    hits: list[Hit]
+    facets: dict[str, int] = field(default_factory=dict)  # hits per system before the system filter
+    message: str | None = None
+    did_you_mean: str | None = None
+    plan: QueryPlan | None = None

@@ -1,0 +1,103 @@
+"""Query understanding, engine-free: normalise, spot code shapes, split words, rewrite lay
+terms and abbreviations. Never raises on any input: the worst outcome is an empty plan with
+a message.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+
+from medcodes.errors import BadQuery
+from medcodes.search.lay_terms import rewrites
+from medcodes.search.model import MAX_QUERY_CHARS, CodeShape, QueryPlan
+from medcodes.systems import code_key
+
+WORD = re.compile(r"[a-z0-9]+")
+# One token a person may type for a code: J9039, e11.9, E11., 0DTJ4ZZ, LT, J90*, E11-.
+CODE_TOKEN = re.compile(r"^[a-z0-9]{1,7}(\.[a-z0-9]{0,4})?[.*\-]?$")
+STOPWORDS = frozenset({"a", "an", "the", "of", "and", "or", "for", "in", "on", "to", "by", "at"})
+MAX_PHRASE_WORDS = 5
+
+
+def normalise(text: str) -> str:
+    """Lower-case text without accents, control characters or repeated spaces, length-capped.
+
+    >>> normalise("  Sézary\\x00 SYNDROME ")
+    'sezary syndrome'
+    """
+    folded = unicodedata.normalize("NFKD", text[: MAX_QUERY_CHARS * 4])
+    kept = "".join(
+        " " if unicodedata.category(ch)[0] in "CZ" else ch
+        for ch in folded
+        if not unicodedata.combining(ch)
+    )
+    return " ".join(kept.lower().split())[:MAX_QUERY_CHARS]
+
+
+def code_shapes(text: str) -> tuple[CodeShape, ...]:
+    """The code the text could be, if it is one token shaped like a code.
+
+    A code needs a digit, except two-letter HCPCS modifiers (LT, RT, GA).
+    >>> code_shapes("e11.")
+    (CodeShape(key='E11', prefix=True),)
+    """
+    token = text.strip()
+    if " " in token or not CODE_TOKEN.match(token):
+        return ()
+    key = code_key(token)
+    if not key or not (any(ch.isdigit() for ch in key) or len(key) == 2):
+        return ()
+    return (CodeShape(key, prefix=token.endswith((".", "*", "-"))),)
+
+
+def rewrite(words: tuple[str, ...]) -> tuple[tuple[str, ...], list[str]]:
+    """Replace lay phrases and abbreviations with official wording, longest phrase first."""
+    table = rewrites()
+    out: list[str] = []
+    notes: list[str] = []
+    index = 0
+    while index < len(words):
+        for size in range(min(MAX_PHRASE_WORDS, len(words) - index), 0, -1):
+            phrase = " ".join(words[index : index + size])
+            if phrase in table:
+                out.extend(WORD.findall(table[phrase]))
+                notes.append(f"{phrase} -> {table[phrase]}")
+                index += size
+                break
+        else:
+            out.append(words[index])
+            index += 1
+    return tuple(out), notes
+
+
+def plan(text: str) -> QueryPlan:
+    """Everything the engine needs to know about what was typed."""
+    normal = normalise(text if isinstance(text, str) else "")
+    if not normal:
+        return QueryPlan("", (), (), (), (), message="Type a code or some words to search.")
+    words = tuple(WORD.findall(normal))
+    shapes = code_shapes(normal)
+    alternatives: list[tuple[str, ...]] = [words] if words else []
+    rewritten, notes = rewrite(words)
+    if notes and rewritten != words:
+        alternatives.append(rewritten)
+    message = None
+    if not words and not shapes:
+        message = "Nothing searchable in the query: use letters or digits."
+    return QueryPlan(normal, shapes, words, tuple(alternatives), tuple(notes), message)
+
+
+def parse_day(text: str) -> date:
+    """A YYYY-MM-DD date from user input, or BadQuery saying what is expected."""
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError as exc:
+        raise BadQuery(f"not a date: {text[:40]!r}; use YYYY-MM-DD, e.g. 2026-01-01") from exc
+
+
+def required(words: tuple[str, ...]) -> tuple[str, ...]:
+    """Words every all-words match must contain: stopwords are optional unless that is all."""
+    content = tuple(word for word in words if word not in STOPWORDS)
+    return content or words

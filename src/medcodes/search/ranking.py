@@ -1,0 +1,35 @@
+"""Ranking rules as data: read top to bottom, a rule's base score puts every hit it finds
+above every hit of the rules below it (OHDSI Athena's recipe: exact far above fuzzy).
+
+Within a rule, hits are ordered by the engine's BM25 score plus the adjustments below.
+"""
+
+from __future__ import annotations
+
+# rule -> base score. A hit's score is base + BM25 (<~50) + adjustments (<~10).
+RULES: dict[str, float] = {
+    "exact code": 1_000_000,
+    "code prefix": 500_000,  # `E11.` / `J90`: the subtree in official order
+    "exact title": 100_000,  # the whole query is the code's title
+    "exact synonym": 80_000,  # ... or one of its other names
+    "all words": 10_000,
+    "some words": 1_000,
+    "fuzzy": 100,  # typo-tolerant; never above any of the rules above
+}
+
+# Field weights inside the text rules: the official title counts most.
+FIELD_BOOSTS: dict[str, float] = {
+    "title": 3.0,
+    "drug": 2.5,  # brand/product and generic names (ASP crosswalk, Table of Drugs)
+    "lay": 2.5,  # curated lay terms
+    "inclusion": 1.5,  # ICD-10-CM inclusion terms
+    "index": 1.0,  # ICD-10-CM / PCS alphabetic index and tables
+}
+
+TERMINATED_PENALTY = 50.0  # active codes first within a rule
+DEPTH_PENALTY = 0.8  # per level below the top: broad queries prefer the general code
+UNSPECIFIED_BONUS = 2.0  # "... unspecified" is the default code for a bare condition
+HEADER_PENALTY = 1.0  # a billable code before a non-billable header with the same words
+
+# Below this many all-words hits, the some-words and fuzzy rules run too.
+FALLBACK_BELOW = 10
