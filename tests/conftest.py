@@ -1,4 +1,8 @@
-"""Shared fixtures. Official files are read in place from MEDCODES_SOURCES (default ../shared/data)."""
+"""Shared fixtures. Official files are read in place from MEDCODES_SOURCES (default ../shared/data).
+
+`built_catalog` builds the real catalog (and its search index) once per test run; set
+MEDCODES_TEST_CATALOG to a catalog built by `medcodes build` to reuse it while developing.
+"""
 
 from __future__ import annotations
 
@@ -21,3 +25,17 @@ def sources_dir() -> Path:
     if not (root / "README.md").is_file():
         pytest.fail(f"official sources not found at {root}; set MEDCODES_SOURCES")
     return root
+
+
+@pytest.fixture(scope="session")
+def built_catalog(sources_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Path of a real catalog built from the official files, with its search index beside it."""
+    reuse = os.environ.get("MEDCODES_TEST_CATALOG")
+    if reuse:
+        return Path(reuse).resolve()
+    from medcodes.catalog.build import build_catalog
+    from medcodes.cli import build_steps
+
+    path = tmp_path_factory.mktemp("catalog") / "medcodes.db"
+    build_catalog(sources_dir, path, **build_steps())
+    return path

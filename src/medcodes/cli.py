@@ -77,6 +77,14 @@ def main(
     logging.basicConfig(level=level.upper(), format="%(levelname)s %(name)s: %(message)s")
 
 
+def build_steps() -> dict[str, Any]:
+    """The optional parts of a full build (search index, policies, similar codes): the one
+    list the CLI and the test fixtures share."""
+    from medcodes.search.index import prepare_index
+
+    return {"derived": (("search index", prepare_index),)}
+
+
 @app.command()
 @handles_errors
 def build(
@@ -93,48 +101,35 @@ def build(
     """Build the catalog (and its search index) from the official files, atomically."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from medcodes.catalog.build import build_catalog
-    from medcodes.search.index import prepare_index
+    from medcodes.catalog.build import STEPS, build_catalog
     from medcodes.sources.fetch import fetch_sources
 
     config = settings(sources=sources, catalog=catalog)
-    steps = [
-        "reading HCPCS",
-        "reading ICD-10-CM",
-        "reading ICD-10-PCS",
-        "reading drug names",
-        "writing catalog",
-        "checking catalog",
-    ]
+    parts = build_steps()
+    total = len(STEPS) + sum(len(v) for v in parts.values()) + 2  # + write, check
     with Progress(
-        TextColumn("{task.description:<24}"),
+        TextColumn("{task.description:<28}"),
         BarColumn(),
         TimeElapsedColumn(),
         console=err,
-        transient=False,
     ) as bar:
         source_dir = config.sources
         if source_dir is None:
             task = bar.add_task("downloading sources", total=None)
             source_dir = fetch_sources(
                 config.download_dir,
-                progress=lambda name, done, total: bar.update(
-                    task, description=f"downloading {name[:14]}", completed=done, total=total
+                progress=lambda name, done, size: bar.update(
+                    task, description=f"downloading {name[:16]}", completed=done, total=size
                 ),
             )
-        task = bar.add_task("building", total=len(steps))
-
-        def advance(step: str) -> None:
-            done = steps.index(step) if step in steps else len(steps)
-            bar.update(task, description=step, completed=done)
-
+        task = bar.add_task("building", total=total)
         report = build_catalog(
             source_dir,
             config.catalog,
-            progress=advance,
-            derived=(("search index", prepare_index),),
+            progress=lambda step: bar.update(task, description=step, advance=1),
+            **parts,
         )
-        bar.update(task, description="done", completed=len(steps))
+        bar.update(task, description="done", completed=total)
     for warning in report.warnings:
         err.print(f"Warning: {warning}", markup=False)
     out.print(f"Built {report.catalog} in {report.seconds:.1f} s", markup=False)
