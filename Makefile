@@ -1,0 +1,40 @@
+# medcodes: the two commands a newcomer needs are `make run` and `make test` (see README.md).
+SOURCES ?= $(abspath ../shared/data)
+CATALOG ?= var/medcodes.db
+VENV    ?= .venv
+PYTHON  ?= python3
+BIN      = $(VENV)/bin
+
+.PHONY: run build serve test lint browser bench
+
+$(BIN)/medcodes: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@
+
+## run: set up, build the catalog from the official files, and serve the site on :8000
+run: build serve
+
+build: $(BIN)/medcodes
+	MEDCODES_SOURCES=$(SOURCES) $(BIN)/medcodes build --catalog $(CATALOG)
+
+serve: $(BIN)/medcodes
+	$(BIN)/medcodes serve --catalog $(CATALOG)
+
+## browser: Debian's chromium for the page tests (Playwright drives it; nothing is downloaded)
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium wrk; }
+
+lint: $(BIN)/medcodes
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+## test: lint, then every test (builds the real catalog once from $(SOURCES))
+test: $(BIN)/medcodes browser lint
+	MEDCODES_SOURCES=$(SOURCES) $(BIN)/pytest -q
+
+bench: $(BIN)/medcodes
+	MEDCODES_SOURCES=$(SOURCES) $(BIN)/python bench/build.py
+	$(BIN)/python bench/search.py --catalog $(CATALOG)
