@@ -43,10 +43,21 @@ def load_drugs(located: list[Located], sources_dir: Path) -> Loaded:
 def _brand_terms(
     references: list[drugs.DrugSeeReference], entries: list[drugs.DrugTableEntry]
 ) -> Iterator[TermRow]:
-    """A brand's "see <generic>" reference, carried to the generic's codes."""
-    codes_by_generic: dict[str, set[str]] = {}
+    """A brand's "see <generic>" reference, carried to the generic's codes; where the Table
+    spells the generic differently ("Ondansetron HCl" vs "Ondansetron hydrochloride"), to the
+    codes of the entries sharing its first word."""
+    by_name: dict[str, set[str]] = {}
+    by_first_word: dict[str, set[str]] = {}
     for entry in entries:
-        codes_by_generic.setdefault(entry.drug_name.casefold(), set()).update(entry.codes)
+        by_name.setdefault(entry.drug_name.casefold(), set()).update(entry.codes)
+        by_first_word.setdefault(_first_word(entry.drug_name), set()).update(entry.codes)
     for reference in references:
-        for code in sorted(codes_by_generic.get(reference.generic.casefold(), ())):
+        codes = by_name.get(reference.generic.casefold()) or by_first_word.get(
+            _first_word(reference.generic), set()
+        )
+        for code in sorted(codes):
             yield TermRow(SYSTEM, code, reference.brand, "drug-table-brand")
+
+
+def _first_word(name: str) -> str:
+    return name.casefold().replace(",", " ").split(" ", 1)[0]

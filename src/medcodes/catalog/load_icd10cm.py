@@ -197,7 +197,8 @@ def _index_terms(
             unknown = 0
             for term in terms:
                 if term.code in known:
-                    yield TermRow(SYSTEM, term.code, term.term, label)
+                    source = f"{label}-main" if term.main_term else label
+                    yield TermRow(SYSTEM, term.code, term.term, source)
                 else:
                     unknown += 1
             if unknown:

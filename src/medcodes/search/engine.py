@@ -8,17 +8,27 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import tantivy
-from rapidfuzz import process
 
-from medcodes.catalog.read import Catalog
+from medcodes.catalog.read import Catalog, Code
 from medcodes.search import ranking
-from medcodes.search.index import FOREVER, TEXT_FIELDS, analyzer, day_number, exact_form, open_index
-from medcodes.search.model import Hit, Match, QueryPlan, SearchQuery, SearchResult
+from medcodes.search.index import (
+    FOREVER,
+    TEXT_FIELDS,
+    analyzer,
+    day_number,
+    exact_form,
+    exact_forms,
+    index_path,
+    open_index,
+)
+from medcodes.search.model import CodeShape, Hit, Match, QueryPlan, SearchQuery, SearchResult
 from medcodes.search.query import plan as make_plan
-from medcodes.search.query import required
+from medcodes.search.query import required, rewrite
+from medcodes.search.spelling import Speller
+from medcodes.systems import System
 
 Must = tantivy.Occur.Must
 Should = tantivy.Occur.Should
@@ -60,6 +70,7 @@ class Searcher:
         self.schema = self.index.schema
         self.searcher = self.index.searcher()
         self.analyzer = analyzer()
+        self.speller = Speller.load(index_path(catalog.path))
         self.codes = {
             row[0]: CodeInfo(row[1], row[2], row[3], row[4], bool(row[5]), row[6], row[7])
             for row in catalog.conn.execute(
@@ -80,7 +91,7 @@ class Searcher:
         total = code_total
         facets: dict[str, int] = {}
         if text_query is not None:
-            total += self.searcher.search(text_query, 0, count=True).count
+            total += self._count(text_query)
             facets = self._facets(unfiltered)
         for candidate in candidates.values():
             if candidate.rule in ("exact code", "code prefix"):
@@ -118,15 +129,36 @@ class Searcher:
                 )
             total += len(exact)
             if shape.prefix or not exact or len(shape.key) <= 4:
-                listed, count = self.catalog.subtree(shape.key, tuple(systems), want + 1)
-                for position, code in enumerate(listed):
-                    if code.id in out or not self._passes(code.id, query):
-                        continue
-                    out[code.id] = Candidate(
-                        code.id, "code prefix", ranking.RULES["code prefix"] - position
-                    )
-                total += max(0, count - len(exact))
+                total += self._subtree(shape, query, exact, want, out)
         return total
+
+    def _subtree(
+        self,
+        shape: CodeShape,
+        query: SearchQuery,
+        exact: list[Code],
+        want: int,
+        out: dict[int, Candidate],
+    ) -> int:
+        """Codes under a prefix in official order, the exact match's system first; a dotted
+        form (`E11.`) is ICD-10-CM only. Returns how many there are in all."""
+        allowed = list(query.systems) or [s.value for s in System]
+        if shape.dotted:
+            allowed = [s for s in allowed if s == System.ICD10CM]
+        first = [c.system for c in exact if c.system in allowed]
+        ordered = list(dict.fromkeys([*first, *allowed]))
+        total = 0
+        position = 0
+        for system in ordered:
+            listed, count = self.catalog.subtree(shape.key, (system,), want + 1)
+            total += count
+            for code in listed:
+                position += 1
+                if code.id in out or not self._passes(code.id, query):
+                    continue
+                score = ranking.RULES["code prefix"] - position
+                out[code.id] = Candidate(code.id, "code prefix", score)
+        return max(0, total - len(exact))
 
     def _passes(self, code_id: int, query: SearchQuery) -> bool:
         info = self.codes[code_id]
@@ -138,39 +170,70 @@ class Searcher:
     def _text_rules(
         self, plan: QueryPlan, query: SearchQuery, want: int, out: dict[int, Candidate]
     ) -> tuple[tantivy.Query | None, tantivy.Query | None, str | None]:
-        """Exact title/synonym, all words, then (when few) some words or fuzzy."""
-        alternatives = [self._stems(words) for words in plan.alternatives]
-        alternatives = [a for a in alternatives if a]
+        """Exact title/synonym and all words; when they find few, typo corrections (when a
+        word is unknown) or else some words. Returns the union query (with and without the
+        system filter, for the total and the facets) and a "did you mean"."""
+        alternatives = [a for a in (self._stems(words) for words in plan.alternatives) if a]
         if not alternatives:
             return None, None, None
-        filters = self._filters(query, with_system=True)
-        rules: list[tuple[str, tantivy.Query]] = []
         exact_forms = sorted({exact_form(" ".join(words)) for words in plan.alternatives})
-        rules.append(
-            ("exact synonym", tantivy.Query.term_set_query(self.schema, "exact", exact_forms))
-        )
-        all_words = _any([self._all_words(stems) for stems in alternatives])
-        rules.append(("all words", all_words))
-        found = self.searcher.search(self._filtered(all_words, filters), 0, count=True).count
+        rules: list[tuple[str, tantivy.Query]] = [
+            ("exact synonym", tantivy.Query.term_set_query(self.schema, "exact", exact_forms)),
+            ("all words", _any([self._all_words(stems) for stems in alternatives])),
+        ]
+        filters = self._filters(query, with_system=True)
         did_you_mean = None
-        if found < ranking.FALLBACK_BELOW:
-            unknown = {s for stems in alternatives for s in stems if not self._known(s)}
-            if unknown:
-                rules.append(
-                    ("fuzzy", _any([self._fuzzy(stems, unknown) for stems in alternatives]))
+        if self._count(self._filtered(rules[1][1], filters)) < ranking.FALLBACK_BELOW:
+            corrected = self._corrected(plan.words)
+            if corrected != plan.words:
+                did_you_mean = " ".join(corrected)
+                variants = [corrected, *self._corrected_rewrites(corrected, plan.words)]
+                forms = sorted({exact_form(" ".join(words)) for words in variants})
+                exact = tantivy.Query.term_set_query(self.schema, "exact", forms)
+                self._collect(
+                    "fuzzy",
+                    self._filtered(exact, filters),
+                    want,
+                    out,
+                    ranking.EXACT_AFTER_CORRECTION_BONUS,
+                    set(self._stems(corrected)),
                 )
+                fuzzy = [self._all_words(self._stems(words)) for words in variants]
+                rules.append(("fuzzy", _any(fuzzy)))
             else:
-                rules.append(("some words", _any([self._some_words(s) for s in alternatives])))
+                rules.append(("some words", _any([self._some_words(a) for a in alternatives])))
+        asked = {stem for stems in alternatives for stem in stems}
+        if did_you_mean:
+            asked |= set(self._stems(self._corrected(plan.words)))
+        exact_filters = self._filters(replace(query, include_terminated=True), with_system=True)
         for rule, rule_query in rules:
-            self._collect(rule, self._filtered(rule_query, filters), want, out)
-        if any(c.rule == "fuzzy" for c in out.values()) and found == 0:
-            did_you_mean = self._correction(plan, out)
-        union = _any([q for _, q in rules])
-        return (
-            self._filtered(union, filters),
-            self._filtered(union, self._filters(query, False)),
-            did_you_mean,
+            # A whole title or name typed exactly is shown even when the code has ended.
+            chosen = exact_filters if rule == "exact synonym" else filters
+            self._collect(rule, self._filtered(rule_query, chosen), want, out, 0.0, asked)
+        union = _any([rule_query for _, rule_query in rules])
+        unfiltered = self._filtered(union, self._filters(query, with_system=False))
+        return self._filtered(union, filters), unfiltered, did_you_mean
+
+    def _corrected(self, words: tuple[str, ...]) -> tuple[str, ...]:
+        """Each word the index does not know, replaced by its spelling correction."""
+        return tuple(
+            word if self._known_word(word) else (self.speller.correct(word) or word)
+            for word in words
         )
+
+    def _corrected_rewrites(
+        self, corrected: tuple[str, ...], words: tuple[str, ...]
+    ) -> list[tuple[str, ...]]:
+        """Lay-term rewrites of the corrected words ("hart attack" -> myocardial infarction)."""
+        rewritten, notes = rewrite(corrected)
+        return [rewritten] if notes and rewritten not in (corrected, words) else []
+
+    def _known_word(self, word: str) -> bool:
+        return all(self._known(stem) for stem in self.analyzer.analyze(word))
+
+    def _count(self, query: tantivy.Query) -> int:
+        """Documents matching `query` (tantivy needs a limit of at least one)."""
+        return self.searcher.search(query, 1, count=True).count
 
     def _stems(self, words: Iterable[str]) -> tuple[str, ...]:
         content = required(tuple(words))
@@ -194,27 +257,6 @@ class Searcher:
 
     def _some_words(self, stems: tuple[str, ...]) -> tantivy.Query:
         return tantivy.Query.boolean_query([(Should, self._word(stem)) for stem in stems])
-
-    def _fuzzy(self, stems: tuple[str, ...], unknown: set[str]) -> tantivy.Query:
-        """Known words as typed, unknown ones within one or two edits (by length)."""
-        clauses = []
-        for stem in stems:
-            if stem not in unknown:
-                clauses.append((Must, self._word(stem)))
-                continue
-            distance = 0 if len(stem) < 4 else (1 if len(stem) < 7 else 2)
-            clauses.append(
-                (
-                    Must,
-                    tantivy.Query.disjunction_max_query(
-                        [
-                            tantivy.Query.fuzzy_term_query(self.schema, field, stem, distance, True)
-                            for field in ranking.FIELD_BOOSTS
-                        ]
-                    ),
-                )
-            )
-        return tantivy.Query.boolean_query(clauses)
 
     def _filters(self, query: SearchQuery, with_system: bool) -> list[tantivy.Query]:
         filters: list[tantivy.Query] = []
@@ -249,18 +291,26 @@ class Searcher:
         return tantivy.Query.boolean_query([(Must, query), *((Must, f) for f in filters)])
 
     def _collect(
-        self, rule: str, query: tantivy.Query, want: int, out: dict[int, Candidate]
+        self,
+        rule: str,
+        query: tantivy.Query,
+        want: int,
+        out: dict[int, Candidate],
+        bonus: float,
+        asked: set[str],
     ) -> None:
         result = self.searcher.search(query, want + CANDIDATES_EXTRA, count=False)
         for bm25, address in result.hits:
             code_id = self.searcher.doc(address)["id"][0]
-            score = ranking.RULES[rule] + bm25 + self._adjustment(code_id)
+            score = ranking.RULES[rule] + bonus + bm25 + self._adjustment(code_id, asked)
             if code_id not in out or out[code_id].score < score:
                 out[code_id] = Candidate(code_id, rule, score, address)
 
-    def _adjustment(self, code_id: int) -> float:
+    def _adjustment(self, code_id: int, asked: set[str]) -> float:
+        """Within a rule: active, billable, general codes first (ranking.py explains each)."""
         info = self.codes[code_id]
-        adjustment = -ranking.DEPTH_PENALTY * info.depth
+        extra = set(self.analyzer.analyze(info.title)) - asked - ranking.DEFAULT_MARKERS
+        adjustment = -ranking.DEPTH_PENALTY * info.depth - ranking.EXTRA_WORD_PENALTY * len(extra)
         if info.status != "active":
             adjustment -= ranking.TERMINATED_PENALTY
         if not info.billable:
@@ -299,7 +349,8 @@ class Searcher:
         for field in TEXT_FIELDS:
             for text in stored.get_all(field):
                 if rule == "exact synonym":
-                    if exact_form(text) in {exact_form(" ".join(w)) for w in plan.alternatives}:
+                    wanted_forms = {exact_form(" ".join(w)) for w in plan.alternatives}
+                    if exact_forms(text, "index-main") & wanted_forms:
                         name = "exact title" if field == "title" else "exact synonym"
                         return Match(name, FIELD_NAMES[field], text)
                     continue
@@ -307,26 +358,6 @@ class Searcher:
                 if any(w and w <= stems for w in wanted):
                     return Match(rule, FIELD_NAMES[field], text)
         return Match(rule, "title", info.title)
-
-    def _correction(self, plan: QueryPlan, out: dict[int, Candidate]) -> str | None:
-        """ "Did you mean": each unknown word replaced by the closest word of the best fuzzy hit."""
-        best = max((c for c in out.values() if c.rule == "fuzzy"), key=lambda c: c.score)
-        if best.address is None:
-            return None
-        stored = self.searcher.doc(best.address)
-        vocabulary = sorted(
-            {w.lower() for f in TEXT_FIELDS for t in stored.get_all(f) for w in t.split()}
-        )
-        vocabulary = [w.strip(",.;:()[]") for w in vocabulary]
-        corrected = []
-        for word in plan.words:
-            if all(self._known(s) for s in self.analyzer.analyze(word)):
-                corrected.append(word)
-                continue
-            match = process.extractOne(word, vocabulary)
-            corrected.append(match[0] if match else word)
-        suggestion = " ".join(corrected)
-        return suggestion if suggestion != " ".join(plan.words) else None
 
 
 def _any(queries: list[tantivy.Query]) -> tantivy.Query:

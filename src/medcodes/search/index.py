@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import bisect
 import json
+import re
 import shutil
 import sqlite3
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
@@ -22,6 +23,7 @@ from medcodes.errors import CatalogMissing
 from medcodes.search import ranking
 from medcodes.search.lay_terms import code_terms
 from medcodes.search.query import WORD, normalise
+from medcodes.search.spelling import count_words, write_vocabulary
 from medcodes.systems import code_key
 
 ANALYZER = "med"
@@ -30,6 +32,7 @@ TEXT_FIELDS = tuple(ranking.FIELD_BOOSTS)  # title, drug, lay, inclusion, index
 FIELD_OF_SOURCE = {
     "inclusion": "inclusion",
     "index": "index",
+    "index-main": "index",
     "drug-index": "index",
     "neoplasm-index": "index",
     "external-index": "index",
@@ -74,9 +77,25 @@ def schema() -> tantivy.Schema:
     return builder.build()
 
 
+NONESSENTIAL = re.compile(r"\([^)]*\)")
+
+
 def exact_form(text: str) -> str:
     """How a whole title or name is compared with a whole query: words only, lower case."""
     return " ".join(WORD.findall(normalise(text)))
+
+
+def exact_forms(text: str, source: str) -> set[str]:
+    """Every whole-text form a query may equal to count as an exact match.
+
+    Parenthesised words are nonessential modifiers in ICD-10 titles and index terms
+    ("Essential (primary) hypertension" is also "essential hypertension"); an index main
+    term lists alternative spellings ("Hypertension, hypertensive (...)"), each exact.
+    """
+    forms = {exact_form(text), exact_form(NONESSENTIAL.sub(" ", text))}
+    if source == "index-main":
+        forms.update(exact_form(part) for part in NONESSENTIAL.sub(" ", text).split(","))
+    return {form for form in forms if form}
 
 
 def day_number(value: date | str | None, default: int) -> int:
@@ -114,8 +133,10 @@ def write_index(catalog: Path, directory: Path) -> int:
         index.register_tokenizer(ANALYZER, analyzer())
         writer = index.writer(heap_size=400_000_000, num_threads=1)
         count = 0
+        words: Counter[str] = Counter()
         for document in _documents(conn):
             writer.add_document(tantivy.Document(**document))
+            words.update(count_words(_texts(document), _words))
             count += 1
         writer.commit()
         writer.wait_merging_threads()
@@ -130,7 +151,17 @@ def write_index(catalog: Path, directory: Path) -> int:
         "documents": count,
     }
     (directory / "recipe.json").write_text(json.dumps(recipe, indent=2))
+    write_vocabulary(directory, words)
     return count
+
+
+def _texts(document: dict[str, Any]) -> Iterator[str]:
+    for name in TEXT_FIELDS:
+        yield from document.get(name, ())
+
+
+def _words(text: str) -> list[str]:
+    return WORD.findall(normalise(text))
 
 
 def _documents(conn: sqlite3.Connection) -> Iterator[dict[str, Any]]:
@@ -152,13 +183,15 @@ def _documents(conn: sqlite3.Connection) -> Iterator[dict[str, Any]]:
             continue
         titles = dict.fromkeys((row["long_title"], row["short_title"]))
         fields: dict[str, list[str]] = {"title": [t for t in titles if t]}
+        exact = {form for title in fields["title"] for form in exact_forms(title, "title")}
         for source, term in terms.get(row["id"], ()):
             fields.setdefault(FIELD_OF_SOURCE.get(source, "index"), []).append(term)
+            exact |= exact_forms(term, source)
         yield {
             "id": row["id"],
             "system": row["system"],
             **fields,
-            "exact": sorted({exact_form(text) for values in fields.values() for text in values}),
+            "exact": sorted(exact),
             "within": list(_ancestor_codes(row["parent_id"], parents)),
             "billable": int(row["billable"]),
             "active": int(row["status"] == "active"),

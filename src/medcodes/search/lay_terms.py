@@ -9,10 +9,12 @@ Rows are `kind<TAB>term<TAB>target`, `#` starts a comment (each entry cites its 
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 from importlib import resources
 
 KINDS = ("phrase", "abbr", "code")
+WORD = re.compile(r"[a-z0-9]+")  # the query's word pattern (search/query.py uses this one)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,8 +48,26 @@ def parse_lay_terms(text: str) -> list[LayTerm]:
 
 @functools.cache
 def rewrites() -> dict[str, str]:
-    """Lay phrase or abbreviation (lower case) -> official wording."""
-    return {e.term: e.target.lower() for e in load_lay_terms() if e.kind in ("phrase", "abbr")}
+    """Lay phrase or abbreviation, as query words joined by spaces -> official wording.
+
+    Keys are split into words the way queries are ("lou gehrig's" -> "lou gehrig s").
+    """
+    return {
+        phrase_key(WORD.findall(e.term)): e.target.lower()
+        for e in load_lay_terms()
+        if e.kind in ("phrase", "abbr")
+    }
+
+
+def phrase_key(words: list[str] | tuple[str, ...]) -> str:
+    """Words as a lookup key, singular and plural alike ("heart attacks" = "heart attack").
+
+    >>> phrase_key(["kidney", "stones"])
+    'kidney stone'
+    """
+    return " ".join(
+        w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in words
+    )
 
 
 def code_terms() -> list[tuple[str, list[str]]]:

@@ -29,6 +29,7 @@ class CodeShape:
 
     key: str
     prefix: bool
+    dotted: bool = False  # typed with a dot: an ICD-10-CM form
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,11 +10,10 @@ import unicodedata
 from datetime import date
 
 from medcodes.errors import BadQuery
-from medcodes.search.lay_terms import rewrites
+from medcodes.search.lay_terms import WORD, phrase_key, rewrites
 from medcodes.search.model import MAX_QUERY_CHARS, CodeShape, QueryPlan
 from medcodes.systems import code_key
 
-WORD = re.compile(r"[a-z0-9]+")
 # One token a person may type for a code: J9039, e11.9, E11., 0DTJ4ZZ, LT, J90*, E11-.
 CODE_TOKEN = re.compile(r"^[a-z0-9]{1,7}(\.[a-z0-9]{0,4})?[.*\-]?$")
 STOPWORDS = frozenset({"a", "an", "the", "of", "and", "or", "for", "in", "on", "to", "by", "at"})
@@ -41,7 +40,7 @@ def code_shapes(text: str) -> tuple[CodeShape, ...]:
 
     A code needs a digit, except two-letter HCPCS modifiers (LT, RT, GA).
     >>> code_shapes("e11.")
-    (CodeShape(key='E11', prefix=True),)
+    (CodeShape(key='E11', prefix=True, dotted=True),)
     """
     token = text.strip()
     if " " in token or not CODE_TOKEN.match(token):
@@ -49,7 +48,7 @@ def code_shapes(text: str) -> tuple[CodeShape, ...]:
     key = code_key(token)
     if not key or not (any(ch.isdigit() for ch in key) or len(key) == 2):
         return ()
-    return (CodeShape(key, prefix=token.endswith((".", "*", "-"))),)
+    return (CodeShape(key, prefix=token.endswith((".", "*", "-")), dotted="." in token),)
 
 
 def rewrite(words: tuple[str, ...]) -> tuple[tuple[str, ...], list[str]]:
@@ -60,7 +59,7 @@ def rewrite(words: tuple[str, ...]) -> tuple[tuple[str, ...], list[str]]:
     index = 0
     while index < len(words):
         for size in range(min(MAX_PHRASE_WORDS, len(words) - index), 0, -1):
-            phrase = " ".join(words[index : index + size])
+            phrase = phrase_key(words[index : index + size])
             if phrase in table:
                 out.extend(WORD.findall(table[phrase]))
                 notes.append(f"{phrase} -> {table[phrase]}")

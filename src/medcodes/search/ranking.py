@@ -27,9 +27,15 @@ FIELD_BOOSTS: dict[str, float] = {
 }
 
 TERMINATED_PENALTY = 50.0  # active codes first within a rule
-DEPTH_PENALTY = 0.8  # per level below the top: broad queries prefer the general code
-UNSPECIFIED_BONUS = 2.0  # "... unspecified" is the default code for a bare condition
+DEPTH_PENALTY = 0.5  # per level below the top: broad queries prefer the general code
+EXTRA_WORD_PENALTY = 0.6  # per title word the query did not ask for: general before specific
+# Words that mark the default code for a bare condition ("Pneumonia, unspecified organism",
+# "... without complications") and so are not "extra" specifics.
+DEFAULT_MARKERS = frozenset({"unspecifi", "nos", "without", "complic", "organ"})
+UNSPECIFIED_BONUS = 1.0  # "... unspecified" is the default code for a bare condition
 HEADER_PENALTY = 1.0  # a billable code before a non-billable header with the same words
+EXACT_AFTER_CORRECTION_BONUS = 50.0  # within "fuzzy": the corrected text is a whole title
 
-# Below this many all-words hits, the some-words and fuzzy rules run too.
-FALLBACK_BELOW = 10
+# Below this many all-words hits, the some-words or fuzzy rule runs too. Some words is a
+# fallback for queries no code matches in full, not padding for short result lists.
+FALLBACK_BELOW = 1

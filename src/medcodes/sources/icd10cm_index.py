@@ -40,6 +40,7 @@ class IndexTerm:
     source: str  # "index" | "drug" | "neoplasm" | "eindex"
     column: str  # drug/neoplasm: the official column heading; "" otherwise
     line: int
+    main_term: bool = False  # a main term's own code: the index's default for the condition
 
 
 def parse_drug_table(path: Path) -> Iterator[IndexTerm]:
@@ -127,7 +128,7 @@ def parse_flat_index(path: Path) -> Iterator[IndexTerm]:
     for heading, row, line in _flat_rows(path):
         code = _stem(path, line, row["Code"].strip())
         if code:
-            yield IndexTerm(heading, code, "index", "", line)
+            yield IndexTerm(heading, code, "index", "", line, row["Level"].strip() == "0")
 
 
 def parse_flat_index_see_references(path: Path) -> Iterator[tuple[str, str]]:

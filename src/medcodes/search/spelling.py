@@ -1,0 +1,69 @@
+"""Spelling correction against the catalog's own vocabulary (titles and every synonym).
+
+A word the index does not know is replaced by the closest known word of similar length and
+the same first letter (typos rarely hit the first letter), ties going to the commoner word.
+The vocabulary is written beside the index at build time.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from rapidfuzz import fuzz, process
+
+VOCABULARY_FILE = "vocabulary.tsv"
+MIN_WORD = 4  # shorter words are abbreviations or codes, not typos
+MIN_SIMILARITY = 75.0  # rapidfuzz ratio; one or two edits in an ordinary medical word
+
+
+def count_words(texts: Iterable[str], words_of: Callable[[str], list[str]]) -> Counter[str]:
+    """How often each alphabetic word occurs across `texts`."""
+    counts: Counter[str] = Counter()
+    for text in texts:
+        counts.update(w for w in words_of(text) if len(w) >= MIN_WORD and w.isalpha())
+    return counts
+
+
+def write_vocabulary(directory: Path, counts: Counter[str]) -> None:
+    lines = (f"{word}\t{count}" for word, count in sorted(counts.items()))
+    (directory / VOCABULARY_FILE).write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+class Speller:
+    """Closest known word for an unknown one."""
+
+    def __init__(self, counts: dict[str, int]) -> None:
+        self.counts = counts
+        self.buckets: dict[str, list[str]] = defaultdict(list)
+        for word in counts:
+            self.buckets[word[0]].append(word)
+
+    @classmethod
+    def load(cls, directory: Path) -> Speller:
+        counts: dict[str, int] = {}
+        path = directory / VOCABULARY_FILE
+        if path.is_file():
+            for line in path.read_text(encoding="utf-8").splitlines():
+                word, _, count = line.partition("\t")
+                counts[word] = int(count or 1)
+        return cls(counts)
+
+    def correct(self, word: str) -> str | None:
+        """The likeliest intended word, or None when nothing is close enough.
+
+        >>> Speller({"pneumonia": 90, "pneumonitis": 20}).correct("pnuemonia")
+        'pneumonia'
+        """
+        if len(word) < MIN_WORD or word in self.counts:
+            return None
+        candidates = [w for w in self.buckets.get(word[0], ()) if abs(len(w) - len(word)) <= 2]
+        found = process.extract(
+            word, candidates, scorer=fuzz.ratio, score_cutoff=MIN_SIMILARITY, limit=5
+        )
+        if not found:
+            return None
+        best = max(found, key=lambda item: item[1] + math.log10(self.counts[item[0]]))
+        return best[0]
