@@ -123,3 +123,44 @@ CREATE TABLE terms (
     source  TEXT NOT NULL              -- inclusion, index, drug-index, neoplasm-index, external-index, pcs-index, asp-brand, drug-table, lay
 );
 CREATE INDEX terms_code ON terms (code_id, source);
+
+-- ===== Related policies and similar codes =================================================
+-- Written after the codes by catalog/load_policies.py (policies) and similar/build.py (similar).
+
+-- Medicare coverage documents (LCDs, billing-and-coding articles) and health-plan policies.
+CREATE TABLE policies (
+    id           TEXT PRIMARY KEY,   -- L33394, A52370, FEP-5.21.51, BCBSMN-II-246
+    number       TEXT NOT NULL,      -- as its owner numbers it: L33394, 5.21.51, II-246
+    owner_type   TEXT NOT NULL,      -- medicare, health-plan
+    owner        TEXT NOT NULL,      -- the contractor(s), or the plan: FEP Blue, BCBS Minnesota
+    doc_type     TEXT NOT NULL,      -- LCD, Article, Medical policy
+    title        TEXT NOT NULL,
+    edition_date TEXT,               -- effective date (MCD) or the list's edition (plans)
+    status       TEXT NOT NULL,      -- current, future, retired
+    url          TEXT,               -- NULL where the source gives none
+    source       TEXT NOT NULL       -- sources.name of the file it was read from
+);
+
+-- Which codes a policy concerns, and why. CPT numbers are kept as numbers (code_id NULL,
+-- system CPT): no CPT descriptor is stored. Listed codes the catalog lacks have code_id NULL.
+CREATE TABLE policy_codes (
+    policy_id TEXT NOT NULL REFERENCES policies(id),
+    code_id   INTEGER REFERENCES codes(id),
+    system    TEXT NOT NULL,         -- HCPCS, ICD10CM, CPT
+    code      TEXT NOT NULL,         -- official form, or the CPT number / range as listed
+    reason    TEXT NOT NULL,         -- listed, in-range, drug-in-title (a topic match only)
+    listed_as TEXT NOT NULL,         -- the code or range the policy lists, or the drug name
+    source    TEXT NOT NULL          -- sources.name
+);
+CREATE INDEX policy_codes_code ON policy_codes (code_id);
+CREATE INDEX policy_codes_policy ON policy_codes (policy_id);
+
+-- Precomputed neighbours: same drug (HCPCS names) and similar wording (TF-IDF), both ways.
+CREATE TABLE similar (
+    code_id    INTEGER NOT NULL REFERENCES codes(id),
+    similar_id INTEGER NOT NULL REFERENCES codes(id),
+    kind       TEXT NOT NULL,        -- same-drug, lexical
+    score      REAL NOT NULL,        -- higher is closer, comparable within a kind
+    detail     TEXT NOT NULL         -- the shared drug name, or the shared words
+);
+CREATE INDEX similar_code ON similar (code_id, kind, score);
