@@ -274,6 +274,14 @@ SOURCES: tuple[SourceFile, ...] = (
         required=False,
     ),
     SourceFile(
+        Kind.FEP_POLICIES,
+        "2020-04",
+        date(2020, 4, 16),
+        ("coverage/payer-policies-2021/fep_blue_medical_policies_with_icd10_2021.csv",),
+        "https://www.fepblue.org/legal/policies-guidelines",
+        required=False,
+    ),
+    SourceFile(
         Kind.BCBSMN_POLICIES,
         "2021-03",
         date(2021, 3, 1),
