@@ -1,0 +1,69 @@
+"""`medcodes serve`: run the web app (pages, JSON API, CTSS, FHIR) with uvicorn.
+
+Registered by `cli.py` as `app.command("serve")(handles_errors(serve_command))`.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from medcodes.settings import Settings
+
+
+def log_config(access_log: bool) -> dict[str, Any]:
+    """uvicorn's logging, plus medcodes' one line per request (method, path, status, ms)."""
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"line": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+        "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "line"}},
+        "loggers": {
+            "uvicorn": {"handlers": ["stderr"], "level": "INFO"},
+            "medcodes": {"handlers": ["stderr"], "level": "INFO" if access_log else "WARNING"},
+        },
+    }
+
+
+def serve(
+    host: str, port: int, catalog: Path | None, workers: int, access_log: bool = True
+) -> None:
+    """Check the catalog opens, then serve it read-only with `workers` processes."""
+    import uvicorn
+
+    from medcodes.catalog.read import Catalog
+
+    settings = Settings(**({"catalog": catalog} if catalog else {}))
+    path = Path(settings.catalog).resolve()
+    Catalog(path).close()  # CatalogMissing now, with its fix, rather than in each worker
+    os.environ["MEDCODES_CATALOG"] = str(path)  # the workers' Settings read it
+    uvicorn.run(
+        "medcodes.web.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        access_log=False,
+        log_config=log_config(access_log),
+        server_header=False,
+    )
+
+
+def serve_command(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port.")] = 8000,
+    catalog: Annotated[
+        Path | None, typer.Option("--catalog", help="Catalog file [env MEDCODES_CATALOG].")
+    ] = None,
+    workers: Annotated[
+        int, typer.Option(min=1, max=64, help="Worker processes (one per core is a good start).")
+    ] = 1,
+    access_log: Annotated[
+        bool, typer.Option("--access-log/--no-access-log", help="Log one line per request.")
+    ] = True,
+) -> None:
+    """Serve the website, JSON API, CTSS autocomplete and FHIR terminology (read-only)."""
+    serve(host, port, catalog, workers, access_log)

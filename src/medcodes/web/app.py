@@ -1,0 +1,112 @@
+"""The FastAPI app: one factory, one edge middleware, one error handler, four routers."""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from medcodes import __version__
+from medcodes.settings import Settings
+from medcodes.web.errors import install_error_handler
+from medcodes.web.render import JSONOut
+from medcodes.web.routes import api, ctss, fhir, pages
+from medcodes.web.site import Site, open_site
+
+log = logging.getLogger("medcodes.web.access")
+
+STATIC = Path(__file__).parent / "static"
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
+SECURITY_HEADERS = [
+    (b"content-security-policy", CSP.encode()),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"strict-origin-when-cross-origin"),
+    (b"x-frame-options", b"DENY"),
+]
+CACHE_CONTROL = b"public, max-age=3600"
+UNCACHED = ("/-/ping",)
+
+
+class Edge:
+    """Security headers on every response; ETag (the catalog's build id) and Cache-Control on
+    successful GETs, with 304 for a matching If-None-Match; one log line per request."""
+
+    def __init__(self, app: ASGIApp, site: Site) -> None:
+        self.app = app
+        self.etag = site.etag.encode()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        path = scope["path"]
+        cacheable = scope["method"] in ("GET", "HEAD") and path not in UNCACHED
+        status = 500
+        if cacheable and self._matches(scope):
+            status = 304
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 304,
+                    "headers": [(b"etag", self.etag), *SECURITY_HEADERS],
+                }
+            )
+            await send({"type": "http.response.body", "body": b""})
+        else:
+
+            async def send_with_headers(message: Message) -> None:
+                nonlocal status
+                if message["type"] == "http.response.start":
+                    status = message["status"]
+                    headers = [*message.get("headers", ()), *SECURITY_HEADERS]
+                    if cacheable and status == 200 and not path.startswith("/static/"):
+                        headers += [(b"etag", self.etag), (b"cache-control", CACHE_CONTROL)]
+                    message["headers"] = headers
+                await send(message)
+
+            await self.app(scope, receive, send_with_headers)
+        if log.isEnabledFor(logging.INFO):
+            log.info(
+                "%s %s %d %.1fms",
+                scope["method"],
+                path,
+                status,
+                (time.perf_counter() - started) * 1000,
+            )
+
+    def _matches(self, scope: Scope) -> bool:
+        for name, value in scope["headers"]:
+            if name == b"if-none-match":
+                return self.etag in value
+        return False
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The whole site over one catalog (MEDCODES_CATALOG unless `settings` says otherwise)."""
+    site = open_site(settings or Settings())
+    app = FastAPI(
+        title="medcodes",
+        version=__version__,
+        description="US medical codes (HCPCS Level II, ICD-10-CM, ICD-10-PCS) from the official "
+        "CMS/CDC files: search, code details, CTSS-compatible autocomplete and FHIR R4 "
+        "terminology operations. Reference information, not medical advice.",
+        default_response_class=JSONOut,
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.site = site
+    install_error_handler(app)
+    for router in (pages.router, api.router, ctss.router, fhir.router):
+        app.include_router(router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.add_middleware(Edge, site=site)
+    return app

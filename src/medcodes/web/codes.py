@@ -1,0 +1,38 @@
+"""Code pages by code: resolved, built and rendered once per process (the catalog is immutable).
+
+Shared by `/code/...` (HTML and `.json`) and `/api/v1/codes/{code}`.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from medcodes.systems import parse_system
+from medcodes.web.context import PAGE_CHILDREN, CodePage, build_code_page
+from medcodes.web.render import render_html, to_json
+from medcodes.web.site import Site
+
+CACHED_PAGES = 4096
+
+
+@lru_cache(maxsize=CACHED_PAGES)
+def code_page(site: Site, key: str, system: str | None) -> CodePage:
+    """The page of the code `key` names (in `system` if given; else the active one, with the
+    same code in other systems linked). UnknownCode carries close real codes."""
+    catalog = site.catalog
+    chosen = parse_system(system) if system else None
+    found = catalog.lookup(key, chosen) or [catalog.get(key, chosen)]
+    code = found[0]
+    also = [other for other in catalog.lookup(key) if other.system != code.system]
+    details = catalog.details(code, children_limit=PAGE_CHILDREN)
+    return build_code_page(details, also, site.sources)
+
+
+@lru_cache(maxsize=CACHED_PAGES)
+def code_html(site: Site, key: str, system: str | None) -> str:
+    return render_html("code.html", site, code_page(site, key, system))
+
+
+@lru_cache(maxsize=CACHED_PAGES)
+def code_json(site: Site, key: str, system: str | None) -> bytes:
+    return to_json(code_page(site, key, system))

@@ -1,0 +1,52 @@
+"""Pydantic `*Out` models: the JSON API's contract, published in /openapi.json."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+
+class ErrorOut(BaseModel):
+    """Every JSON error: the HTTP status, the error's kind, what to do, and close real codes."""
+
+    status: int
+    error: str
+    message: str
+    suggestions: list[str] = Field(default_factory=list)
+
+
+class MatchOut(BaseModel):
+    rule: str = Field(description="Ranking rule that found the hit: exact code, all words, ...")
+    field: str = Field(description="Field that matched: code, title, drug name, lay term, ...")
+    text: str = Field(description="The text that matched.")
+
+
+class HitOut(BaseModel):
+    system: str
+    code: str
+    title: str
+    status: str
+    billable: bool
+    kind: str
+    score: float
+    matched: MatchOut
+    url: str
+
+
+class SearchOut(BaseModel):
+    query: str
+    total: int
+    took_ms: float
+    results: list[HitOut]
+    facets: dict[str, int] = Field(description="Hits per system before the system filter.")
+    message: str | None = None
+    did_you_mean: str | None = None
+    release: dict[str, str] = Field(description="The current release of each system searched.")
+
+
+class ManifestOut(BaseModel):
+    build_id: str
+    built_at: str
+    releases: list[dict[str, Any]]
+    sources: list[dict[str, Any]]

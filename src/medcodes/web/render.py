@@ -1,0 +1,52 @@
+"""Turning page contexts into responses: Jinja2 HTML (autoescaped) and orjson JSON."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import orjson
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.responses import HTMLResponse, Response
+
+from medcodes.web.context import browse_url, code_url, search_url, system_name
+from medcodes.web.site import Site
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+templates = Environment(
+    loader=FileSystemLoader(TEMPLATES),
+    autoescape=select_autoescape(default=True, default_for_string=True),
+    trim_blocks=True,
+    lstrip_blocks=True,
+    auto_reload=False,
+)
+templates.globals.update(
+    code_url=code_url, browse_url=browse_url, search_url=search_url, system_name=system_name
+)
+
+
+class JSONOut(Response):
+    """JSON via orjson (dataclasses, dates and pydantic dumps alike), UTF-8."""
+
+    media_type = "application/json"
+
+    def render(self, content: Any) -> bytes:
+        return content if isinstance(content, bytes) else to_json(content)
+
+
+class FHIROut(JSONOut):
+    media_type = "application/fhir+json"
+
+
+def to_json(content: Any) -> bytes:
+    return orjson.dumps(content, option=orjson.OPT_NON_STR_KEYS)
+
+
+def render_html(template: str, site: Site, page: Any = None, **extra: Any) -> str:
+    """The HTML of `template` for one page context; every page gets the site for its footer."""
+    return templates.get_template(template).render(page=page, site=site, **extra)
+
+
+def html_response(template: str, site: Site, page: Any = None, status: int = 200) -> HTMLResponse:
+    return HTMLResponse(render_html(template, site, page), status_code=status)

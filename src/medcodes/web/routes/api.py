@@ -1,0 +1,90 @@
+"""JSON API: `/api/v1/search` and `/api/v1/codes/{code}`."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query
+from starlette.responses import Response
+
+from medcodes.systems import code_key
+from medcodes.web.codes import code_json
+from medcodes.web.context import CodePage, code_url
+from medcodes.web.deps import SearcherDep, SiteDep
+from medcodes.web.models import ErrorOut, HitOut, MatchOut, SearchOut
+from medcodes.web.render import JSONOut
+from medcodes.web.searching import MAX_Q, parse_systems, run_search
+
+router = APIRouter(prefix="/api/v1", tags=["api"])
+ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorOut, "description": "Bad parameter (unknown system, ...)"},
+    404: {"model": ErrorOut, "description": "Unknown code, with close real codes"},
+    422: {"model": ErrorOut, "description": "Parameter out of range or malformed"},
+}
+SystemParam = Annotated[
+    str | None,
+    Query(
+        max_length=60,
+        description="Only these systems, comma-separated: HCPCS, HCPCS-MOD, ICD10CM, ICD10PCS.",
+    ),
+]
+CodeParam = Annotated[str, Path(max_length=40, description="A code in any form: J9039, e119.")]
+
+
+@router.get("/search", response_model=SearchOut, responses=ERRORS)
+async def search(
+    site: SiteDep,
+    searcher: SearcherDep,
+    q: Annotated[str, Query(max_length=MAX_Q, description="Words or a code.")],
+    system: SystemParam = None,
+    billable: Annotated[bool, Query(description="Billable codes only.")] = False,
+    include_terminated: Annotated[bool, Query(description="Also terminated codes.")] = False,
+    active_on: Annotated[date | None, Query(description="Codes valid on this day.")] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 10,
+    offset: Annotated[int, Query(ge=0, le=10_000)] = 0,
+) -> Response:
+    """Codes matching words or a code, best first, with facet counts per system."""
+    result = run_search(
+        searcher,
+        q,
+        parse_systems(system),
+        billable=billable,
+        include_terminated=include_terminated,
+        active_on=active_on,
+        limit=limit,
+        offset=offset,
+    )
+    out = SearchOut(
+        query=result.query,
+        total=result.total,
+        took_ms=result.took_ms,
+        results=[
+            HitOut(
+                system=hit.system,
+                code=hit.code,
+                title=hit.title,
+                status=hit.status,
+                billable=hit.billable,
+                kind=hit.kind,
+                score=hit.score,
+                matched=MatchOut(
+                    rule=hit.matched.rule, field=hit.matched.field, text=hit.matched.text
+                ),
+                url=code_url(hit.system, hit.code),
+            )
+            for hit in result.hits
+        ],
+        facets=result.facets,
+        message=result.message,
+        did_you_mean=result.did_you_mean,
+        release={release.system: release.release for release in site.current},
+    )
+    return JSONOut(out.__pydantic_serializer__.to_json(out))
+
+
+@router.get("/codes/{code}", responses={200: {"model": CodePage}, **ERRORS})
+async def code(site: SiteDep, code: CodeParam, system: SystemParam = None) -> Response:
+    """Everything the code page shows: descriptors, names, official fields decoded, notes,
+    hierarchy, cross-references, history and the source file of each block."""
+    return JSONOut(code_json(site, code_key(code), system))

@@ -1,0 +1,218 @@
+"""HTML pages (server-rendered; all work without JavaScript) and the `/-/` meta routes."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Request
+from starlette.responses import HTMLResponse, Response
+
+from medcodes.errors import BadQuery
+from medcodes.search.engine import Searcher
+from medcodes.systems import System, code_key, parse_system
+from medcodes.web.codes import code_html, code_json
+from medcodes.web.context import (
+    BROWSE_PER_PAGE,
+    CHANGES_PREVIEW,
+    PER_PAGE,
+    ReleasesPage,
+    SearchPage,
+    build_browse_page,
+    build_release_view,
+    build_search_page,
+)
+from medcodes.web.deps import SearcherDep, SiteDep
+from medcodes.web.models import ManifestOut
+from medcodes.web.render import JSONOut, html_response, render_html
+from medcodes.web.routes.api import ERRORS, CodeParam
+from medcodes.web.searching import MAX_Q, parse_systems, run_search
+from medcodes.web.site import Site
+
+router = APIRouter(tags=["pages"], default_response_class=HTMLResponse)
+SystemPath = Annotated[str, Path(max_length=20, description="HCPCS, HCPCS-MOD, ICD10CM, ICD10PCS")]
+PageParam = Annotated[int, Query(ge=1, le=500)]
+QParam = Annotated[str, Query(max_length=MAX_Q, description="Words or a code.")]
+SearchSystem = Annotated[str | None, Query(max_length=20)]
+
+
+@router.get("/", responses=ERRORS)
+async def home(site: SiteDep) -> HTMLResponse:
+    """Search all medical codes: one box, instant results."""
+    return html_response("home.html", site, build_search_page("", None, 1, None))
+
+
+def _search_page(searcher: Searcher, q: str, system: str | None, page: int) -> SearchPage:
+    systems = parse_systems(system)
+    result = (
+        run_search(searcher, q, systems, limit=PER_PAGE, offset=(page - 1) * PER_PAGE)
+        if q.strip()
+        else None
+    )
+    return build_search_page(q, systems[0] if systems else None, page, result)
+
+
+@router.get("/search", responses=ERRORS)
+async def search(
+    site: SiteDep,
+    searcher: SearcherDep,
+    q: QParam = "",
+    system: SearchSystem = None,
+    page: PageParam = 1,
+) -> HTMLResponse:
+    """Search results as a page (paginated, filterable by system)."""
+    return html_response("search.html", site, _search_page(searcher, q, system, page))
+
+
+@router.get("/search/results", responses=ERRORS)
+async def search_results(
+    site: SiteDep,
+    searcher: SearcherDep,
+    q: QParam = "",
+    system: SearchSystem = None,
+    page: PageParam = 1,
+) -> HTMLResponse:
+    """Only the results block of /search: what the instant search box swaps in."""
+    return html_response("_results.html", site, _search_page(searcher, q, system, page))
+
+
+@router.get("/code/{code}.json", response_class=JSONOut, responses=ERRORS)
+async def code_page_json(site: SiteDep, code: CodeParam) -> Response:
+    """The code page as JSON (same content as /api/v1/codes/{code})."""
+    return JSONOut(code_json(site, code_key(code), None))
+
+
+@router.get("/code/{system}/{code}.json", response_class=JSONOut, responses=ERRORS)
+async def system_code_page_json(site: SiteDep, system: SystemPath, code: CodeParam) -> Response:
+    """The code page of a code in one system, as JSON."""
+    return JSONOut(code_json(site, code_key(code), system))
+
+
+@router.get("/code/{code}", responses=ERRORS)
+async def code_page(site: SiteDep, code: CodeParam) -> HTMLResponse:
+    """A code's page; where the code exists in two systems, the active one, linking the other."""
+    return HTMLResponse(code_html(site, code_key(code), None))
+
+
+@router.get("/code/{system}/{code}", responses=ERRORS)
+async def system_code_page(site: SiteDep, system: SystemPath, code: CodeParam) -> HTMLResponse:
+    """A code's page within one system (`/code/ICD10CM/A01.00`)."""
+    return HTMLResponse(code_html(site, code_key(code), system))
+
+
+@router.get("/browse", responses=ERRORS)
+async def browse_index(site: SiteDep) -> HTMLResponse:
+    """The code systems, each a tree to browse."""
+    return html_response("browse_index.html", site, list(System))
+
+
+@lru_cache(maxsize=1024)
+def _browse(site: Site, system: System, node_key: str | None, page: int) -> str:
+    catalog = site.catalog
+    offset = (page - 1) * BROWSE_PER_PAGE
+    if node_key is None:
+        roots = catalog.roots(system)
+        node, ancestors, items, total = (
+            None,
+            [],
+            roots[offset : offset + BROWSE_PER_PAGE],
+            len(roots),
+        )
+    else:
+        node = catalog.get(node_key, system)
+        ancestors = catalog.ancestors(node)
+        items = catalog.children(node, limit=BROWSE_PER_PAGE, offset=offset)
+        total = catalog.count_children(node)
+    page_context = build_browse_page(system, node, ancestors, items, total, page)
+    return render_html("browse.html", site, page_context)
+
+
+@router.get("/browse/{system}", responses=ERRORS)
+async def browse(site: SiteDep, system: SystemPath, page: PageParam = 1) -> HTMLResponse:
+    """The top of a system's tree: chapters, sections or range groups."""
+    return HTMLResponse(_browse(site, parse_system(system), None, page))
+
+
+@router.get("/browse/{system}/{code}", responses=ERRORS)
+async def browse_node(
+    site: SiteDep, system: SystemPath, code: CodeParam, page: PageParam = 1
+) -> HTMLResponse:
+    """One node of the tree and its children, paginated."""
+    return HTMLResponse(_browse(site, parse_system(system), code_key(code), page))
+
+
+@lru_cache(maxsize=256)
+def _releases(site: Site, page: int) -> str:
+    catalog = site.catalog
+    releases = sorted(catalog.releases(), key=lambda r: r.effective_date, reverse=True)
+    per_page = 5
+    shown = releases[(page - 1) * per_page : page * per_page]
+    views = [
+        build_release_view(r, catalog.release_changes(r.system, r.release), CHANGES_PREVIEW)
+        for r in shown
+    ]
+    context = ReleasesPage(
+        views,
+        page,
+        f"/releases?page={page - 1}" if page > 1 else None,
+        f"/releases?page={page + 1}" if len(releases) > page * per_page else None,
+    )
+    return render_html("releases.html", site, context)
+
+
+@router.get("/releases", responses=ERRORS)
+async def releases(site: SiteDep, page: PageParam = 1) -> HTMLResponse:
+    """What each release added, revised and terminated, newest first."""
+    return HTMLResponse(_releases(site, page))
+
+
+@lru_cache(maxsize=1024)
+def _release(site: Site, system: System, release: str, event: str | None, page: int) -> str:
+    catalog = site.catalog
+    found = [r for r in catalog.releases(system) if r.release == release]
+    if not found:
+        known = ", ".join(r.release for r in catalog.releases(system))
+        raise BadQuery(f"no {system} release {release!r} in this catalog; known: {known}")
+    changes = catalog.release_changes(system, release)
+    if event:
+        changes = {event: changes.get(event, [])}
+    view = build_release_view(found[0], changes, BROWSE_PER_PAGE, page)
+    return render_html("releases.html", site, ReleasesPage([view], page, None, None))
+
+
+@router.get("/releases/{system}/{release}", responses=ERRORS)
+async def release(
+    site: SiteDep,
+    system: SystemPath,
+    release: Annotated[str, Path(max_length=20)],
+    event: Annotated[str | None, Query(pattern="^(added|revised|terminated)$")] = None,
+    page: PageParam = 1,
+) -> HTMLResponse:
+    """Every change of one release (paginated per list)."""
+    return HTMLResponse(_release(site, parse_system(system), release, event, page))
+
+
+@router.get("/docs", include_in_schema=False)
+async def docs(request: Request, site: SiteDep) -> HTMLResponse:
+    """The API reference, rendered from /openapi.json (no CDN, no script)."""
+    return html_response("docs.html", site, request.app.openapi())
+
+
+@router.get("/-/manifest.json", response_model=ManifestOut, response_class=JSONOut, tags=["meta"])
+async def manifest(site: SiteDep) -> Response:
+    """The catalog's build id and every official source file with its sha256."""
+    catalog = site.catalog
+    return JSONOut(
+        {
+            "build_id": site.build_id,
+            "built_at": site.built_at,
+            "releases": catalog.releases(),
+            "sources": list(site.sources.values()),
+        }
+    )
+
+
+@router.get("/-/ping", response_class=JSONOut, tags=["meta"])
+async def ping() -> Response:
+    """Liveness, and the benchmark's baseline: the cheapest route."""
+    return JSONOut(b'{"ok":true}')
