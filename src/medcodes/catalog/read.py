@@ -266,10 +266,10 @@ class Catalog:
         return [Code(*row) for row in self.conn.execute(sql, (str(system),))]
 
     def subtree(
-        self, prefix: str, systems: tuple[str, ...] = (), limit: int = 50
+        self, prefix: str, systems: tuple[str, ...] = (), limit: int = 50, total: bool = True
     ) -> tuple[list[Code], int]:
         """Codes whose lookup form starts with `prefix`, in official order (for `E11.`, `J90`),
-        and how many there are in all."""
+        and how many there are in all (-1 when `total` is False: counting costs a scan)."""
         key = code_key(prefix)
         where = "code_key >= ? AND code_key < ? AND kind NOT IN ('chapter', 'section', 'group')"
         args: list[Any] = [key, key + "\uffff"]
@@ -280,8 +280,11 @@ class Catalog:
             f"SELECT {CODE_COLUMNS} FROM codes WHERE {where} ORDER BY system, sort_key LIMIT ?",
             [*args, limit],
         )
-        (total,) = self.conn.execute(f"SELECT count(*) FROM codes WHERE {where}", args).fetchone()
-        return [Code(*row) for row in rows], total
+        codes = [Code(*row) for row in rows]
+        if not total:
+            return codes, -1
+        (count,) = self.conn.execute(f"SELECT count(*) FROM codes WHERE {where}", args).fetchone()
+        return codes, count
 
     # --- details ----------------------------------------------------------------------------
     def fields(self, code: Code) -> list[Field]:

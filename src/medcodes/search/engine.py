@@ -40,6 +40,7 @@ FIELD_NAMES = {
     "index": "index term",
 }
 CANDIDATES_EXTRA = 30  # retrieved beyond offset+limit so adjustments can reorder
+MAX_DROP_ONE_WORDS = 6  # longer queries fall back to any word
 
 
 @dataclass(slots=True)
@@ -48,6 +49,7 @@ class Candidate:
     rule: str
     score: float
     address: tantivy.DocAddress | None = None
+    via: str = ""  # the lay phrase, for "lay phrase" hits
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,12 +89,14 @@ class Searcher:
         want = query.offset + query.limit
         candidates: dict[int, Candidate] = {}
         code_total = self._code_rules(plan, query, want, candidates)
+        self._lay_phrase_rule(plan, query, candidates)
         text_query, unfiltered, did_you_mean = self._text_rules(plan, query, want, candidates)
         total = code_total
         facets: dict[str, int] = {}
         if text_query is not None:
             total += self._count(text_query)
-            facets = self._facets(unfiltered)
+            if query.facets:
+                facets = self._facets(unfiltered)
         for candidate in candidates.values():
             if candidate.rule in ("exact code", "code prefix"):
                 system = self.codes[candidate.code_id].system
@@ -160,6 +164,25 @@ class Searcher:
                 out[code.id] = Candidate(code.id, "code prefix", score)
         return max(0, total - len(exact))
 
+    def _lay_phrase_rule(
+        self, plan: QueryPlan, query: SearchQuery, out: dict[int, Candidate]
+    ) -> None:
+        """Codes a curated lay phrase inside the query names (prefixes: the general ones)."""
+        systems = set(query.systems)
+        for phrase, targets in plan.lay_codes:
+            for target in targets:
+                if target.endswith("*"):
+                    codes, _ = self.catalog.subtree(target[:-1], tuple(systems), 12, total=False)
+                else:
+                    codes = self.catalog.lookup(target)
+                for code in codes:
+                    if code.id in out or (systems and code.system not in systems):
+                        continue
+                    if not self._passes(code.id, query):
+                        continue
+                    score = ranking.RULES["lay phrase"] + self._adjustment(code.id, set())
+                    out[code.id] = Candidate(code.id, "lay phrase", score, None, phrase)
+
     def _passes(self, code_id: int, query: SearchQuery) -> bool:
         info = self.codes[code_id]
         if query.billable_only and not info.billable:
@@ -201,7 +224,8 @@ class Searcher:
                 fuzzy = [self._all_words(self._stems(words)) for words in variants]
                 rules.append(("fuzzy", _any(fuzzy)))
             else:
-                rules.append(("some words", _any([self._some_words(a) for a in alternatives])))
+                shortest = min(alternatives, key=len)
+                rules.append(("some words", self._some_words(shortest)))
         asked = {stem for stems in alternatives for stem in stems}
         if did_you_mean:
             asked |= set(self._stems(self._corrected(plan.words)))
@@ -256,7 +280,11 @@ class Searcher:
         return tantivy.Query.boolean_query([(Must, self._word(stem)) for stem in stems])
 
     def _some_words(self, stems: tuple[str, ...]) -> tantivy.Query:
-        return tantivy.Query.boolean_query([(Should, self._word(stem)) for stem in stems])
+        """All words but one (any one); for two words, either. Intersections stay cheap where
+        a plain OR of common words ("left", "leg") would score tens of thousands of codes."""
+        if len(stems) <= 2 or len(stems) > MAX_DROP_ONE_WORDS:
+            return tantivy.Query.boolean_query([(Should, self._word(stem)) for stem in stems])
+        return _any([self._all_words(stems[:i] + stems[i + 1 :]) for i in range(len(stems))])
 
     def _filters(self, query: SearchQuery, with_system: bool) -> list[tantivy.Query]:
         filters: list[tantivy.Query] = []
@@ -341,15 +369,20 @@ class Searcher:
 
     def _match(self, candidate: Candidate, plan: QueryPlan, info: CodeInfo) -> Match:
         """Which field made the hit: the title, else the first name holding every word."""
+        if candidate.rule == "lay phrase":
+            return Match(candidate.rule, "lay term", candidate.via)
         if candidate.address is None:
             return Match(candidate.rule, "code", info.code)
         stored = self.searcher.doc(candidate.address)
         wanted = [set(self._stems(words)) for words in plan.alternatives]
+        wanted_forms = {exact_form(" ".join(w)) for w in plan.alternatives}
         rule = candidate.rule
         for field in TEXT_FIELDS:
             for text in stored.get_all(field):
                 if rule == "exact synonym":
-                    wanted_forms = {exact_form(" ".join(w)) for w in plan.alternatives}
+                    lowered = text.lower()
+                    if not any(form.split(" ", 1)[0] in lowered for form in wanted_forms):
+                        continue
                     if exact_forms(text, "index-main") & wanted_forms:
                         name = "exact title" if field == "title" else "exact synonym"
                         return Match(name, FIELD_NAMES[field], text)

@@ -59,15 +59,31 @@ def rewrites() -> dict[str, str]:
     }
 
 
-def phrase_key(words: list[str] | tuple[str, ...]) -> str:
-    """Words as a lookup key, singular and plural alike ("heart attacks" = "heart attack").
+PHRASE_STOPWORDS = frozenset({"a", "an", "the", "of", "in", "on", "my", "to", "for"})
 
-    >>> phrase_key(["kidney", "stones"])
-    'kidney stone'
+
+def phrase_key(words: list[str] | tuple[str, ...]) -> str:
+    """Words as a lookup key: singular and plural alike, small words ignored
+    ("ringing in ears" = "ringing in the ears").
+
+    >>> phrase_key(["stones", "in", "the", "kidney"])
+    'stone kidney'
     """
     return " ".join(
-        w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in words
+        w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w
+        for w in words
+        if w not in PHRASE_STOPWORDS
     )
+
+
+@functools.cache
+def phrase_codes() -> dict[str, tuple[str, ...]]:
+    """Lay phrase key -> codes or `*` prefixes, for phrases found inside longer queries."""
+    found: dict[str, tuple[str, ...]] = {}
+    for term, codes in code_terms():
+        key = phrase_key(WORD.findall(term))
+        found[key] = tuple(dict.fromkeys((*found.get(key, ()), *codes)))
+    return found
 
 
 def code_terms() -> list[tuple[str, list[str]]]:

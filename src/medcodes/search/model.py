@@ -21,6 +21,7 @@ class SearchQuery:
     within: str | None = None  # a chapter, section, category, table or group code
     limit: int = 10
     offset: int = 0
+    facets: bool = False  # count hits per system (the web page's filter chips)
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +43,7 @@ class QueryPlan:
     alternatives: tuple[tuple[str, ...], ...]  # word lists to search: as typed, then rewrites
     rewrites: tuple[str, ...]  # human-readable: "afib -> atrial fibrillation (lay terms)"
     message: str | None = None  # why nothing can be searched (empty input, ...)
+    lay_codes: tuple[tuple[str, tuple[str, ...]], ...] = ()  # lay phrase in the query -> codes
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ import unicodedata
 from datetime import date
 
 from medcodes.errors import BadQuery
-from medcodes.search.lay_terms import WORD, phrase_key, rewrites
+from medcodes.search.lay_terms import WORD, phrase_codes, phrase_key, rewrites
 from medcodes.search.model import MAX_QUERY_CHARS, CodeShape, QueryPlan
 from medcodes.systems import code_key
 
@@ -26,6 +26,8 @@ def normalise(text: str) -> str:
     >>> normalise("  Sézary\\x00 SYNDROME ")
     'sezary syndrome'
     """
+    if text.isascii() and text.isprintable():  # the common case, without per-character work
+        return " ".join(text.lower().split())[:MAX_QUERY_CHARS]
     folded = unicodedata.normalize("NFKD", text[: MAX_QUERY_CHARS * 4])
     kept = "".join(
         " " if unicodedata.category(ch)[0] in "CZ" else ch
@@ -52,7 +54,27 @@ def code_shapes(text: str) -> tuple[CodeShape, ...]:
 
 
 def rewrite(words: tuple[str, ...]) -> tuple[tuple[str, ...], list[str]]:
-    """Replace lay phrases and abbreviations with official wording, longest phrase first."""
+    """Replace lay phrases and abbreviations with official wording, longest phrase first,
+    twice, so that an expanded abbreviation can complete a phrase ("high bp")."""
+    once, notes = _rewrite_pass(words)
+    twice, more = _rewrite_pass(once) if notes else (once, [])
+    return twice, notes + more
+
+
+def lay_phrases(words: tuple[str, ...]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Curated lay phrases inside the query that name codes directly ("hives on skin")."""
+    table = phrase_codes()
+    found: dict[str, tuple[str, ...]] = {}
+    for start in range(len(words)):
+        for size in range(min(MAX_PHRASE_WORDS, len(words) - start), 0, -1):
+            key = phrase_key(words[start : start + size])
+            if key and key in table:
+                found.setdefault(key, table[key])
+                break
+    return tuple(found.items())
+
+
+def _rewrite_pass(words: tuple[str, ...]) -> tuple[tuple[str, ...], list[str]]:
     table = rewrites()
     out: list[str] = []
     notes: list[str] = []
@@ -85,7 +107,9 @@ def plan(text: str) -> QueryPlan:
     message = None
     if not words and not shapes:
         message = "Nothing searchable in the query: use letters or digits."
-    return QueryPlan(normal, shapes, words, tuple(alternatives), tuple(notes), message)
+    return QueryPlan(
+        normal, shapes, words, tuple(alternatives), tuple(notes), message, lay_phrases(words)
+    )
 
 
 def parse_day(text: str) -> date:

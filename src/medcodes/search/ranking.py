@@ -13,6 +13,7 @@ RULES: dict[str, float] = {
     "exact title": 100_000,  # the whole query is the code's title
     "exact synonym": 80_000,  # ... or one of its other names
     "all words": 10_000,
+    "lay phrase": 9_000,  # a curated lay phrase inside a longer query ("hives on my skin")
     "some words": 1_000,
     "fuzzy": 100,  # typo-tolerant; never above any of the rules above
 }

@@ -7,16 +7,16 @@ The vocabulary is written beside the index at build time.
 
 from __future__ import annotations
 
-import math
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 
 VOCABULARY_FILE = "vocabulary.tsv"
 MIN_WORD = 4  # shorter words are abbreviations or codes, not typos
-MIN_SIMILARITY = 75.0  # rapidfuzz ratio; one or two edits in an ordinary medical word
+MIN_SIMILARITY = 0.75  # 1 - edits/length: one or two edits in an ordinary medical word
 
 
 def count_words(texts: Iterable[str], words_of: Callable[[str], list[str]]) -> Counter[str]:
@@ -37,9 +37,9 @@ class Speller:
 
     def __init__(self, counts: dict[str, int]) -> None:
         self.counts = counts
-        self.buckets: dict[str, list[str]] = defaultdict(list)
+        self.buckets: dict[tuple[str, int], list[str]] = defaultdict(list)
         for word in counts:
-            self.buckets[word[0]].append(word)
+            self.buckets[(word[0], len(word))].append(word)
 
     @classmethod
     def load(cls, directory: Path) -> Speller:
@@ -59,11 +59,20 @@ class Speller:
         """
         if len(word) < MIN_WORD or word in self.counts:
             return None
-        candidates = [w for w in self.buckets.get(word[0], ()) if abs(len(w) - len(word)) <= 2]
+        candidates = [
+            candidate
+            for size in range(len(word) - 2, len(word) + 3)
+            for candidate in self.buckets.get((word[0], size), ())
+        ]
         found = process.extract(
-            word, candidates, scorer=fuzz.ratio, score_cutoff=MIN_SIMILARITY, limit=5
+            word,
+            candidates,
+            scorer=OSA.normalized_similarity,
+            score_cutoff=MIN_SIMILARITY,
+            limit=8,
         )
         if not found:
             return None
-        best = max(found, key=lambda item: item[1] + math.log10(self.counts[item[0]]))
+        # Fewest edits (a swap counts once) first; among equals, the commoner word.
+        best = max(found, key=lambda item: (round(item[1], 2), self.counts[item[0]]))
         return best[0]
