@@ -16,23 +16,23 @@ CACHED_PAGES = 4096
 
 
 @lru_cache(maxsize=CACHED_PAGES)
-def code_page(site: Site, key: str, system: str | None) -> CodePage:
-    """The page of the code `key` names (in `system` if given; else the active one, with the
-    same code in other systems linked). UnknownCode carries close real codes."""
+def code_page(site: Site, code: str, system: str | None) -> CodePage:
+    """The page of `code` (typed in any form) in `system` if given, else of the active one
+    with the same code in other systems linked. UnknownCode carries close real codes."""
     catalog = site.catalog
     chosen = parse_system(system) if system else None
-    found = catalog.lookup(key, chosen) or [catalog.get(key, chosen)]
-    code = found[0]
-    also = [other for other in catalog.lookup(key) if other.system != code.system]
-    details = catalog.details(code, children_limit=PAGE_CHILDREN)
+    found = catalog.lookup(code, chosen) or [catalog.get(code, chosen)]
+    shown = found[0]
+    also = [other for other in catalog.lookup(code) if other.system != shown.system]
+    details = catalog.details(shown, children_limit=PAGE_CHILDREN)
     return build_code_page(details, also, site.sources)
 
 
 @lru_cache(maxsize=CACHED_PAGES)
-def code_html(site: Site, key: str, system: str | None) -> str:
-    return render_html("code.html", site, code_page(site, key, system))
+def code_html(site: Site, code: str, system: str | None) -> str:
+    return render_html("code.html", site, code_page(site, code, system))
 
 
 @lru_cache(maxsize=CACHED_PAGES)
-def code_json(site: Site, key: str, system: str | None) -> bytes:
-    return to_json(code_page(site, key, system))
+def code_json(site: Site, code: str, system: str | None) -> bytes:
+    return to_json(code_page(site, code, system))

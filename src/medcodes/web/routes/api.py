@@ -8,7 +8,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query
 from starlette.responses import Response
 
-from medcodes.systems import code_key
 from medcodes.web.codes import code_json
 from medcodes.web.context import CodePage, code_url
 from medcodes.web.deps import SearcherDep, SiteDep
@@ -87,4 +86,4 @@ async def search(
 async def code(site: SiteDep, code: CodeParam, system: SystemParam = None) -> Response:
     """Everything the code page shows: descriptors, names, official fields decoded, notes,
     hierarchy, cross-references, history and the source file of each block."""
-    return JSONOut(code_json(site, code_key(code), system))
+    return JSONOut(code_json(site, code.strip(), system))

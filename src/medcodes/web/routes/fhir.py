@@ -13,7 +13,7 @@ from starlette.responses import Response
 
 from medcodes import __version__
 from medcodes.errors import BadQuery, UnknownCode
-from medcodes.systems import System, code_key
+from medcodes.systems import System
 from medcodes.web.codes import code_page
 from medcodes.web.context import FHIR_SYSTEMS, CodePage
 from medcodes.web.deps import SiteDep
@@ -103,7 +103,7 @@ def _find(site: Site, systems: tuple[System, ...], code: str | None, version: An
     missing: UnknownCode | None = None
     for system in systems:
         try:
-            page = code_page(site, code_key(code), system.value)
+            page = code_page(site, code.strip(), system.value)
         except UnknownCode as exc:
             missing = missing or exc
             continue

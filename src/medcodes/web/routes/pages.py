@@ -79,25 +79,25 @@ async def search_results(
 @router.get("/code/{code}.json", response_class=JSONOut, responses=ERRORS)
 async def code_page_json(site: SiteDep, code: CodeParam) -> Response:
     """The code page as JSON (same content as /api/v1/codes/{code})."""
-    return JSONOut(code_json(site, code_key(code), None))
+    return JSONOut(code_json(site, code.strip(), None))
 
 
 @router.get("/code/{system}/{code}.json", response_class=JSONOut, responses=ERRORS)
 async def system_code_page_json(site: SiteDep, system: SystemPath, code: CodeParam) -> Response:
     """The code page of a code in one system, as JSON."""
-    return JSONOut(code_json(site, code_key(code), system))
+    return JSONOut(code_json(site, code.strip(), system))
 
 
 @router.get("/code/{code}", responses=ERRORS)
 async def code_page(site: SiteDep, code: CodeParam) -> HTMLResponse:
     """A code's page; where the code exists in two systems, the active one, linking the other."""
-    return HTMLResponse(code_html(site, code_key(code), None))
+    return HTMLResponse(code_html(site, code.strip(), None))
 
 
 @router.get("/code/{system}/{code}", responses=ERRORS)
 async def system_code_page(site: SiteDep, system: SystemPath, code: CodeParam) -> HTMLResponse:
     """A code's page within one system (`/code/ICD10CM/A01.00`)."""
-    return HTMLResponse(code_html(site, code_key(code), system))
+    return HTMLResponse(code_html(site, code.strip(), system))
 
 
 @router.get("/browse", responses=ERRORS)
