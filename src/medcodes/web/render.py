@@ -7,7 +7,7 @@ from typing import Any
 
 import orjson
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse
 
 from medcodes.web.context import browse_url, code_url, search_url, system_name
 from medcodes.web.site import Site
@@ -26,10 +26,8 @@ templates.globals.update(
 )
 
 
-class JSONOut(Response):
-    """JSON via orjson (dataclasses, dates and pydantic dumps alike), UTF-8."""
-
-    media_type = "application/json"
+class JSONOut(JSONResponse):
+    """JSON via orjson (dataclasses, dates, or bytes already encoded), UTF-8."""
 
     def render(self, content: Any) -> bytes:
         return content if isinstance(content, bytes) else to_json(content)

@@ -21,6 +21,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     404: {"model": ErrorOut, "description": "Unknown code, with close real codes"},
     422: {"model": ErrorOut, "description": "Parameter out of range or malformed"},
 }
+CODE_RESPONSES: dict[int | str, dict[str, Any]] = {200: {"model": CodePage}, **ERRORS}
 SystemParam = Annotated[
     str | None,
     Query(
@@ -82,7 +83,7 @@ async def search(
     return JSONOut(out.__pydantic_serializer__.to_json(out))
 
 
-@router.get("/codes/{code}", responses={200: {"model": CodePage}, **ERRORS})
+@router.get("/codes/{code}", responses=CODE_RESPONSES)
 async def code(site: SiteDep, code: CodeParam, system: SystemParam = None) -> Response:
     """Everything the code page shows: descriptors, names, official fields decoded, notes,
     hierarchy, cross-references, history and the source file of each block."""

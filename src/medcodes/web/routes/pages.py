@@ -25,7 +25,7 @@ from medcodes.web.context import (
 from medcodes.web.deps import SearcherDep, SiteDep
 from medcodes.web.models import ManifestOut
 from medcodes.web.render import JSONOut, html_response, render_html
-from medcodes.web.routes.api import ERRORS, CodeParam
+from medcodes.web.routes.api import CODE_RESPONSES, ERRORS, CodeParam
 from medcodes.web.searching import MAX_Q, parse_systems, run_search
 from medcodes.web.site import Site
 
@@ -76,13 +76,13 @@ async def search_results(
     return html_response("_results.html", site, _search_page(searcher, q, system, page))
 
 
-@router.get("/code/{code}.json", response_class=JSONOut, responses=ERRORS)
+@router.get("/code/{code}.json", response_class=JSONOut, responses=CODE_RESPONSES)
 async def code_page_json(site: SiteDep, code: CodeParam) -> Response:
     """The code page as JSON (same content as /api/v1/codes/{code})."""
     return JSONOut(code_json(site, code.strip(), None))
 
 
-@router.get("/code/{system}/{code}.json", response_class=JSONOut, responses=ERRORS)
+@router.get("/code/{system}/{code}.json", response_class=JSONOut, responses=CODE_RESPONSES)
 async def system_code_page_json(site: SiteDep, system: SystemPath, code: CodeParam) -> Response:
     """The code page of a code in one system, as JSON."""
     return JSONOut(code_json(site, code.strip(), system))
