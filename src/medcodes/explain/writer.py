@@ -1,0 +1,21 @@
+"""The one interface every explainer writer implements (rules, LLM, and any later one)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+from medcodes.explain.facts import FactsCard
+from medcodes.explain.model import Draft, SectionSpec
+
+
+class Writer(Protocol):
+    """Writes what it can of the wanted sections for one facts card.
+
+    A section it cannot support is left out of the answer (never filled with filler); the
+    caller reports it as not yet written.
+    """
+
+    name: str
+
+    def write(self, card: FactsCard, wanted: Sequence[SectionSpec]) -> list[Draft]: ...
