@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import schemathesis
 from fastapi import FastAPI
-from schemathesis.specs.openapi.checks import positive_data_acceptance
 from hypothesis import HealthCheck, given, settings
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 EXAMPLES = 10
 
