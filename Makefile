@@ -5,7 +5,7 @@ VENV    ?= .venv
 PYTHON  ?= python3
 BIN      = $(VENV)/bin
 
-.PHONY: run build serve test lint browser bench
+.PHONY: run build serve test lint browser bench test-llm
 
 $(BIN)/medcodes: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,3 +38,8 @@ test: $(BIN)/medcodes browser lint
 bench: $(BIN)/medcodes
 	MEDCODES_SOURCES=$(SOURCES) $(BIN)/python bench/build.py
 	$(BIN)/python bench/search.py --catalog $(CATALOG)
+
+## test-llm: the real local-LLM explainer path (llama-cpp-python + pinned Qwen2.5 0.5B GGUF) on
+## J9039; slow (the first run compiles llama-cpp-python) and not part of `make test`
+test-llm: $(BIN)/medcodes
+	MEDCODES_CATALOG=$${MEDCODES_CATALOG:-$(abspath $(CATALOG))} PATH=$(abspath $(BIN)):$$PATH scripts/llm_e2e.sh
