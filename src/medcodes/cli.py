@@ -54,7 +54,7 @@ def handles_errors(function: F) -> F:
         try:
             return function(*args, **kwargs)
         except MedcodesError as exc:
-            err.print(f"Error: {exc}", markup=False)
+            sys.stderr.write(f"Error: {exc}\n")
             raise typer.Exit(1) from None
 
     return wrapper  # type: ignore[return-value]
@@ -78,11 +78,18 @@ def main(
 
 
 def build_steps() -> dict[str, Any]:
-    """The optional parts of a full build (search index, policies, similar codes): the one
-    list the CLI and the test fixtures share."""
+    """The parts of a full build beyond the code sets (policies, similar codes, search index):
+    the one list the CLI and the test fixtures share."""
+    from medcodes.catalog.load_policies import PoliciesStep
     from medcodes.search.index import prepare_index
+    from medcodes.similar.build import compute_similar
 
-    return {"derived": (("search index", prepare_index),)}
+    policies = PoliciesStep()  # one per build: load() keeps what write() inserts
+    return {
+        "extra_steps": (("policies", policies.load),),
+        "enrichers": (("policies", policies.write), ("similar codes", compute_similar)),
+        "derived": (("search index", prepare_index),),
+    }
 
 
 @app.command()
@@ -131,7 +138,7 @@ def build(
         )
         bar.update(task, description="done", completed=total)
     for warning in report.warnings:
-        err.print(f"Warning: {warning}", markup=False)
+        sys.stderr.write(f"Warning: {warning}\n")
     out.print(f"Built {report.catalog} in {report.seconds:.1f} s", markup=False)
     for name, count in report.counts.items():
         out.print(f"  {name}: {count:,}", markup=False)
@@ -146,17 +153,28 @@ def show(
     as_json: JsonOpt = False,
 ) -> None:
     """Print everything known about CODE, e.g. `medcodes show e119`."""
+    from medcodes.catalog.policies import policies_for
     from medcodes.catalog.read import Catalog
     from medcodes.cli_text import print_details
+    from medcodes.similar import similar_codes
     from medcodes.systems import parse_system
 
     chosen = parse_system(system) if system else None
     with Catalog(settings(catalog=catalog).catalog) as cat:
-        details = cat.details(cat.get(code, chosen))
+        found = cat.get(code, chosen)
+        details = cat.details(found)
+        policies = policies_for(cat, found)
+        similar = similar_codes(cat, found)
     if as_json:
-        emit_json(asdict(details))
+        emit_json(
+            {
+                **asdict(details),
+                "policies": [asdict(p) for p in policies],
+                "similar": [asdict(s) for s in similar],
+            }
+        )
     else:
-        print_details(out, details)
+        print_details(out, details, policies, similar)
 
 
 @app.command()
@@ -293,3 +311,14 @@ def evaluate(
     if misses:
         for query in scores["all"].misses:
             out.print(f"miss: {query}", markup=False)
+
+
+def _register_feature_commands() -> None:
+    """Commands that live in their own modules (they import helpers from this one)."""
+    from medcodes.cli_policies import policies_command, similar_app
+
+    app.command("policies")(policies_command)
+    app.add_typer(similar_app, name="similar")
+
+
+_register_feature_commands()

@@ -23,7 +23,9 @@ NOTE_LABELS = {
 }
 
 
-def print_details(out: Console, details: CodeDetails) -> None:
+def print_details(
+    out: Console, details: CodeDetails, policies: list[Any] = (), similar: list[Any] = ()
+) -> None:
     """Everything about one code, section by section, each naming its source."""
     code = details.code
     status = code.status if not code.terminated_date else f"{code.status} {code.terminated_date}"
@@ -78,6 +80,15 @@ def print_details(out: Console, details: CodeDetails) -> None:
         say(f"Children ({details.children_total}):")
         for child in details.children[:25]:
             say(f"  {child.code}  {child.long_title}")
+    if policies:
+        say("Related policies:")
+        for link in policies:
+            policy = link.policy
+            say(f"  {policy.id}  {policy.title}  [{policy.owner}] - {link.why}")
+    if similar:
+        say("Similar codes:")
+        for item in similar:
+            say(f"  {item.code}  {item.title}  - {item.reason}")
     if details.history:
         say("History:")
         for event in details.history:

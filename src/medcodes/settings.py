@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from platformdirs import user_cache_path, user_data_path
-from pydantic import SecretStr
+from pydantic import SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -33,6 +33,12 @@ class Settings(BaseSettings):
     llm_model: str | None = None
     llm_api_key: SecretStr | None = None
     llm_response_format: str = "json_schema"
+
+    @field_validator("sources", "llm_endpoint", "llm_model", mode="before")
+    @classmethod
+    def empty_is_unset(cls, value: object) -> object:
+        """`MEDCODES_SOURCES=` (empty) means "not set", not the current folder."""
+        return None if isinstance(value, str) and not value.strip() else value
 
     def public(self) -> dict[str, str | None]:
         """Settings as strings for display, with the API key masked."""

@@ -34,7 +34,10 @@ def test_flat_index(flat: list[IndexTerm]) -> None:
     # 81,024 rows, 18,303 of them without a code (see / see also / heading only)
     assert len(flat) == 62_721
     assert {term.source for term in flat} == {"index"}
-    assert IndexTerm("Abasia (-astasia) (hysterical)", "F44.4", "index", "", 4) in flat
+    assert IndexTerm("Abasia (-astasia) (hysterical)", "F44.4", "index", "", 4, True) in flat
+    main = {term.term: term.main_term for term in flat}
+    assert main["Pneumonia (acute) (double) (migratory) (purulent) (septic) (unresolved)"]
+    assert not main["Diabetes, diabetic (mellitus) (sugar), type 2"]
     terms = {(term.term, term.code) for term in flat}
     assert ("Diabetes, diabetic (mellitus) (sugar), type 2", "E11.9") in terms
     assert ("Diabetes, diabetic (mellitus) (sugar), type 2, with, hyperglycemia", "E11.65") in terms

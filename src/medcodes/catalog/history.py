@@ -1,4 +1,5 @@
-"""Code history from consecutive releases: added, descriptor revised, terminated.
+"""Code history from consecutive releases: added, descriptor revised, subdivided (billable
+code became a header) or made billable, terminated.
 
 Releases are compared in effective-date order. A code missing from the oldest ingested
 release's predecessor is not called "added": we only state what the files show.
@@ -90,19 +91,35 @@ def _diff_pair(system: str, before: Snapshot, after: Snapshot, basis: str) -> li
                     how,
                 )
             )
-        elif old.long_title != new.long_title:
-            events.append(
-                HistoryRow(
-                    system,
-                    code,
-                    after.release,
-                    after.effective_date,
-                    "revised",
-                    old.long_title,
-                    new.long_title,
-                    how,
+        else:
+            if old.long_title != new.long_title:
+                events.append(
+                    HistoryRow(
+                        system,
+                        code,
+                        after.release,
+                        after.effective_date,
+                        "revised",
+                        old.long_title,
+                        new.long_title,
+                        how,
+                    )
                 )
-            )
+            if old.billable != new.billable:
+                # The addenda list these as a code deleted and a header added (or back).
+                event = "subdivided" if old.billable else "made billable"
+                events.append(
+                    HistoryRow(
+                        system,
+                        code,
+                        after.release,
+                        after.effective_date,
+                        event,
+                        old.long_title,
+                        new.long_title,
+                        how,
+                    )
+                )
     last_day = after.effective_date - timedelta(days=1)
     for code, old in before.entries.items():
         if code not in after.entries:

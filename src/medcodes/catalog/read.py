@@ -31,6 +31,8 @@ INHERITED_NOTE_KINDS = frozenset(
     }
 )
 
+HISTORY_EVENTS = ("added", "revised", "subdivided", "made billable", "terminated")
+
 CODE_COLUMNS = (
     "id, system, code, kind, short_title, long_title, billable, parent_id, depth, status, "
     "first_release, last_release, added_date, terminated_date, title_source"
@@ -439,7 +441,7 @@ class Catalog:
 
     def release_changes(self, system: System | str, release: str) -> dict[str, list[Code]]:
         """What one release added, revised and terminated, in official order."""
-        changes: dict[str, list[Code]] = {"added": [], "revised": [], "terminated": []}
+        changes: dict[str, list[Code]] = {e: [] for e in HISTORY_EVENTS}
         rows = self.conn.execute(
             f"SELECT h.event, {', '.join('c.' + c.strip() for c in CODE_COLUMNS.split(','))} "
             "FROM history h JOIN codes c ON c.id = h.code_id "

@@ -44,7 +44,7 @@ def code_shapes(text: str) -> tuple[CodeShape, ...]:
     >>> code_shapes("e11.")
     (CodeShape(key='E11', prefix=True, dotted=True),)
     """
-    token = text.strip()
+    token = text.strip().lower()
     if " " in token or not CODE_TOKEN.match(token):
         return ()
     key = code_key(token)

@@ -319,7 +319,9 @@ def locate(sources_dir: Path, sources: tuple[SourceFile, ...] = SOURCES) -> list
         if path is not None:
             found.append(Located(source, path))
         elif source.required:
-            missing.append(f"{source.candidates[0]} ({source.kind.value} {source.release})")
+            missing.append(
+                f"{' or '.join(source.candidates)} ({source.kind.value} {source.release})"
+            )
     if missing:
         raise SourcesMissing(f"missing official files in {sources_dir}: " + "; ".join(missing))
     return found

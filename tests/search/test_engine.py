@@ -1,0 +1,164 @@
+"""Search on the real catalog: exact first, typos and brands forgiven, filters, hostile input."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from medcodes.search import SearchQuery, open_searcher
+from medcodes.search.engine import Searcher
+from medcodes.search.evaluate import evaluate, read_query_set
+
+DEV_SET = Path(__file__).parent / "dev_queries.tsv"
+
+
+@pytest.fixture(scope="module")
+def searcher(built_catalog: Path) -> Searcher:
+    return open_searcher(built_catalog)
+
+
+def codes(searcher: Searcher, text: str, **filters: object) -> list[str]:
+    return [hit.code for hit in searcher.search(SearchQuery(text, **filters)).hits]
+
+
+@pytest.mark.parametrize(
+    ("query", "first"),
+    [
+        ("J9039", "J9039"),
+        (" j9039 ", "J9039"),
+        ("E119", "E11.9"),
+        ("e11.9", "E11.9"),
+        ("0DTJ4ZZ", "0DTJ4ZZ"),
+        ("LT", "LT"),
+        ("blincyto", "J9039"),
+        ("keytruda", "J9271"),
+        ("pembrolizumab", "J9271"),
+        ("remicade", "J1745"),
+        ("laparoscopic appendectomy", "0DTJ4ZZ"),
+        ("b12 shot", "J3420"),
+        ("cpap machine", "E0601"),
+    ],
+)
+def test_first_hit(searcher: Searcher, query: str, first: str) -> None:
+    assert codes(searcher, query)[0] == first
+
+
+def test_exact_code_ranks_first_and_says_so(searcher: Searcher) -> None:
+    hit = searcher.search(SearchQuery("J9039")).hits[0]
+    assert (hit.matched.rule, hit.matched.field) == ("exact code", "code")
+
+
+def test_brand_name_match_names_its_source(searcher: Searcher) -> None:
+    hit = searcher.search(SearchQuery("Blincyto")).hits[0]
+    assert hit.matched.rule == "exact synonym"
+    assert (hit.matched.field, hit.matched.text) == ("drug name", "Blincyto")
+
+
+def test_prefix_lists_the_subtree_in_code_order(searcher: Searcher) -> None:
+    listed = codes(searcher, "E11.", limit=6)
+    assert listed[0] == "E11" and listed[1:4] == ["E11.0", "E11.00", "E11.01"]
+    j90 = codes(searcher, "J90", limit=5)
+    assert j90[0] == "J90"  # the ICD-10-CM category, then HCPCS J90xx: both systems shown
+    assert all(code.startswith("J90") for code in j90[1:])
+
+
+def test_ambiguous_shape_shows_both_systems(searcher: Searcher) -> None:
+    result = searcher.search(SearchQuery("E1100", limit=5))
+    systems = {hit.system for hit in result.hits[:2]}
+    assert systems == {"HCPCS", "ICD10CM"}
+
+
+def test_typo_is_corrected_but_never_outranks_exact(searcher: Searcher) -> None:
+    result = searcher.search(SearchQuery("pnuemonia"))
+    assert result.did_you_mean == "pneumonia"
+    assert result.hits[0].code.startswith("J18")
+    assert all(hit.matched.rule == "fuzzy" for hit in result.hits)
+    exact = searcher.search(SearchQuery("pneumonia"))
+    assert exact.did_you_mean is None and exact.hits[0].matched.rule.startswith("exact")
+
+
+def test_broad_query_prefers_the_general_code(searcher: Searcher) -> None:
+    assert codes(searcher, "pneumonia")[0] == "J18.9"
+    assert codes(searcher, "hypertension")[0] == "I10"
+
+
+def test_terminated_codes_only_when_asked(searcher: Searcher) -> None:
+    assert "C9449" not in codes(searcher, "blinatumomab")
+    included = codes(searcher, "blinatumomab", include_terminated=True)
+    assert included.index("J9039") < included.index("C9449")
+    assert codes(searcher, "C9449")[0] == "C9449"  # an exact code is always shown
+
+
+def test_active_on_a_date(searcher: Searcher) -> None:
+    in_2015 = codes(searcher, "blinatumomab", active_on=date(2015, 6, 1))
+    assert "C9449" in in_2015 and "J9039" not in in_2015
+
+
+def test_filters_system_billable_within(searcher: Searcher) -> None:
+    assert set(codes(searcher, "diabetes", systems=("HCPCS",), limit=20)) <= {
+        code
+        for code in codes(searcher, "diabetes", systems=("HCPCS",), limit=20)
+        if code[0].isalpha() and len(code) == 5
+    }
+    billable = searcher.search(SearchQuery("diabetes", billable_only=True, limit=30)).hits
+    assert billable and all(hit.billable for hit in billable)
+    within = codes(searcher, "neuropathy", within="E11", limit=30)
+    assert within and all(code.startswith("E11") for code in within)
+
+
+def test_facets_and_paging(searcher: Searcher) -> None:
+    first = searcher.search(SearchQuery("fracture of femur", limit=5, facets=True))
+    second = searcher.search(SearchQuery("fracture of femur", limit=5, offset=5))
+    assert first.total > 10 and first.facets.get("ICD10CM", 0) > 0
+    assert not {h.code for h in first.hits} & {h.code for h in second.hits}
+
+
+HOSTILE = [
+    "",
+    "   ",
+    '"',
+    "*",
+    "AND(",
+    "NEAR(",
+    "field:",
+    "title:x",
+    "'; DROP TABLE codes; --",
+    "\x00\x01\x1b[31m",
+    "x" * 10_000,
+    "💊 ヘルプ",
+    "((((",
+    "-",
+    "E11.-",
+    "J9039*",
+    "%_%",
+]
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_hostile_input_gives_results_or_a_message(searcher: Searcher, text: str) -> None:
+    result = searcher.search(SearchQuery(text))
+    assert result.hits or result.message
+
+
+@given(st.text(max_size=300))
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+def test_any_text_never_raises(searcher: Searcher, text: str) -> None:
+    result = searcher.search(SearchQuery(text, limit=5))
+    assert result.hits or result.message
+
+
+def test_dev_set_quality_floor(searcher: Searcher) -> None:
+    """The dev set in this folder (217 verified queries) keeps its hit@10 floors."""
+    scores = evaluate(
+        read_query_set(DEV_SET),
+        lambda text: [hit.code for hit in searcher.search(SearchQuery(text, limit=10)).hits],
+    )
+    assert scores["all"].as_dict()["hit@10"] >= 0.95
+    for kind, value in scores.items():
+        assert value.as_dict()["hit@10"] >= 0.90, (kind, value.misses)
