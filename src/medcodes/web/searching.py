@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 
 from medcodes.search import SearchQuery, SearchResult
 from medcodes.search.engine import Searcher
 from medcodes.systems import parse_system
 
 MAX_Q = 200  # characters: no code or phrase is longer
+CACHED_SEARCHES = 16_384  # the catalog is immutable: a result stays right while served
 
 
 def parse_systems(text: str | None) -> tuple[str, ...]:
@@ -18,6 +20,7 @@ def parse_systems(text: str | None) -> tuple[str, ...]:
     return tuple(dict.fromkeys(parse_system(part).value for part in text.split(",") if part))
 
 
+@lru_cache(maxsize=CACHED_SEARCHES)
 def run_search(
     searcher: Searcher,
     text: str,
@@ -29,6 +32,8 @@ def run_search(
     limit: int = 10,
     offset: int = 0,
 ) -> SearchResult:
+    """The search's result, remembered per process (`took_ms` is the engine time of the first
+    run). Autocomplete traffic repeats prefixes and popular queries often."""
     return searcher.search(
         SearchQuery(
             text=text[:MAX_Q],

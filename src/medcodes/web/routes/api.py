@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
@@ -10,10 +11,11 @@ from starlette.responses import Response
 
 from medcodes.web.codes import code_json
 from medcodes.web.context import CodePage, code_url
-from medcodes.web.deps import SearcherDep, SiteDep
+from medcodes.web.deps import SiteDep
 from medcodes.web.models import ErrorOut, HitOut, MatchOut, SearchOut
 from medcodes.web.render import JSONOut
-from medcodes.web.searching import MAX_Q, parse_systems, run_search
+from medcodes.web.searching import CACHED_SEARCHES, MAX_Q, parse_systems, run_search
+from medcodes.web.site import Site
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -35,7 +37,6 @@ CodeParam = Annotated[str, Path(max_length=40, description="A code in any form: 
 @router.get("/search", response_model=SearchOut, responses=ERRORS)
 async def search(
     site: SiteDep,
-    searcher: SearcherDep,
     q: Annotated[str, Query(max_length=MAX_Q, description="Words or a code.")],
     system: SystemParam = None,
     billable: Annotated[bool, Query(description="Billable codes only.")] = False,
@@ -45,10 +46,26 @@ async def search(
     offset: Annotated[int, Query(ge=0, le=10_000)] = 0,
 ) -> Response:
     """Codes matching words or a code, best first, with facet counts per system."""
+    filters = (parse_systems(system), billable, include_terminated, active_on, limit, offset)
+    return JSONOut(search_json(site, q, *filters))
+
+
+@lru_cache(maxsize=CACHED_SEARCHES)
+def search_json(
+    site: Site,
+    q: str,
+    systems: tuple[str, ...],
+    billable: bool,
+    include_terminated: bool,
+    active_on: date | None,
+    limit: int,
+    offset: int,
+) -> bytes:
+    """The answer of /api/v1/search, serialised once per distinct request."""
     result = run_search(
-        searcher,
+        site.searcher,
         q,
-        parse_systems(system),
+        systems,
         billable=billable,
         include_terminated=include_terminated,
         active_on=active_on,
@@ -80,7 +97,7 @@ async def search(
         did_you_mean=result.did_you_mean,
         release={release.system: release.release for release in site.current},
     )
-    return JSONOut(out.__pydantic_serializer__.to_json(out))
+    return out.__pydantic_serializer__.to_json(out)
 
 
 @router.get("/codes/{code}", responses=CODE_RESPONSES)

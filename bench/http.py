@@ -1,0 +1,151 @@
+"""HTTP throughput of `medcodes serve` measured with wrk: a baseline route, search, code pages.
+
+Starts the server on 127.0.0.1 (free port, `--workers`), runs each scenario `--runs` times for
+`--seconds` each, prints the median requests/s, latency p50/p99 and errors, then stops it.
+Requests rotate over many distinct queries and codes, so caches see realistic variety.
+
+    python bench/http.py [--catalog var/medcodes.db] [--workers 2] [--seconds 8] [--runs 3]
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+# Run as a script, this file's folder leads sys.path and `bench/http.py` would shadow the
+# standard library's `http` package that urllib imports: drop the folder first.
+sys.path = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).parent.resolve()]
+
+import argparse  # noqa: E402
+import os  # noqa: E402
+import re  # noqa: E402
+import socket  # noqa: E402
+import statistics  # noqa: E402
+import subprocess  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+from urllib.parse import quote  # noqa: E402
+from urllib.request import urlopen  # noqa: E402
+
+from medcodes.catalog.read import Catalog  # noqa: E402
+
+QUERIES = [
+    "blincyto", "diabetes", "type 2 diabetes", "fracture of femur", "heart attack",
+    "e11.9", "j9039", "appendectomy", "wheelchair", "pneumonia", "asthma", "hip replacement",
+    "insulin", "colonoscopy", "covid", "hypertension", "breast cancer", "knee arthroscopy",
+    "ambulance", "oxygen", "chemotherapy", "depression", "migraine", "sepsis", "I10",
+    "0DTJ4ZZ", "humira", "remicade", "walker", "glucose monitor", "hives", "afib",
+    "kidney failure", "urinary tract infection", "back pain", "obesity", "prostate", "stroke",
+    "anemia", "vaccine",
+]  # fmt: skip
+SCENARIOS = ("baseline /-/ping", "search /api/v1/search", "code page /code/{code}")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def sample_codes(catalog: Path, count: int = 400) -> list[str]:
+    with Catalog(catalog) as cat:
+        codes, _ = cat.subtree("", limit=200_000)
+    step = max(1, len(codes) // count)
+    return [code.system + "/" + code.code for code in codes[::step]][:count]
+
+
+def rotating_script(paths: list[str]) -> str:
+    """A wrk Lua script requesting `paths` in turn."""
+    listed = ",".join(f'"{p}"' for p in paths)
+    return (
+        f"paths = {{{listed}}}\ni = 0\n"
+        "request = function()\n  i = i + 1\n"
+        '  return wrk.format("GET", paths[(i % #paths) + 1])\nend\n'
+    )
+
+
+def run_wrk(url: str, script: str | None, seconds: int, connections: int) -> dict[str, float]:
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url]
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
+        if script:
+            lua.write(script)
+            command[1:1] = ["-s", lua.name]
+    output = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 30).stdout
+    os.unlink(lua.name)
+    errors = sum(
+        int(n) for n in re.findall(r"(?:Non-2xx or 3xx responses|errors: .*?): (\d+)", output)
+    )
+    socket_errors = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
+    )
+    if socket_errors:
+        errors += sum(int(n) for n in socket_errors.groups())
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+        "p50": _ms(re.search(r"50%\s+([\d.]+\w+)", output).group(1)),
+        "p99": _ms(re.search(r"99%\s+([\d.]+\w+)", output).group(1)),
+        "errors": errors,
+    }
+
+
+def _ms(text: str) -> float:
+    value, unit = re.match(r"([\d.]+)(\w+)", text).groups()
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--catalog", type=Path, default=Path("var/medcodes.db"))
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--seconds", type=int, default=8)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--connections", type=int, default=32)
+    args = parser.parse_args()
+
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    code = (
+        "from medcodes.cli_web import serve; "
+        f"serve('127.0.0.1', {port}, {str(args.catalog.resolve())!r}, {args.workers}, False)"
+    )
+    server = subprocess.Popen([sys.executable, "-c", code], stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urlopen(base + "/-/ping", timeout=1).read()
+                break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    sys.exit("server did not start")
+                time.sleep(0.3)
+        searches = [f"/api/v1/search?q={quote(q)}" for q in QUERIES]
+        pages = [f"/code/{quote(c)}" for c in sample_codes(args.catalog)]
+        for path in searches + pages:  # warm each worker's caches a little, like a live server
+            urlopen(base + path, timeout=10).read()
+        scripts = [None, rotating_script(searches), rotating_script(pages)]
+        print(
+            f"wrk: {args.workers} workers, {args.connections} connections, "
+            f"{args.runs} x {args.seconds}s per scenario; medians of runs"
+        )
+        print(
+            f"{'scenario':<26} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'ratio':>6}"
+        )
+        baseline = 0.0
+        for name, script in zip(SCENARIOS, scripts, strict=True):
+            url = base + ("/-/ping" if script is None else "/")
+            runs = [run_wrk(url, script, args.seconds, args.connections) for _ in range(args.runs)]
+            rps = statistics.median(r["rps"] for r in runs)
+            baseline = baseline or rps
+            print(
+                f"{name:<26} {rps:>9.0f} {statistics.median(r['p50'] for r in runs):>8.2f} "
+                f"{statistics.median(r['p99'] for r in runs):>8.2f} "
+                f"{sum(r['errors'] for r in runs):>7.0f} {rps / baseline:>6.2f}"
+            )
+    finally:
+        server.terminate()
+        server.wait(timeout=15)
+
+
+if __name__ == "__main__":
+    main()
