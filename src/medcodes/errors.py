@@ -35,7 +35,11 @@ class CatalogMissing(MedcodesError):
     """No catalog file yet (or not a catalog)."""
 
 
-class UnknownCode(MedcodesError):
+class NotFound(MedcodesError):
+    """Something a user asked for by name that the catalog does not hold."""
+
+
+class UnknownCode(NotFound):
     """A code that no release in the catalog knows; carries close real codes."""
 
     def __init__(self, code: str, suggestions: list[str] | None = None) -> None:

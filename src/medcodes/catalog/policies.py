@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from medcodes.catalog.read import Catalog, Code
-from medcodes.errors import MedcodesError
+from medcodes.errors import NotFound
 
 REASONS = {
     "listed": "code listed",
@@ -29,7 +29,7 @@ _ORDER = (
 )
 
 
-class UnknownPolicy(MedcodesError):
+class UnknownPolicy(NotFound):
     """A policy id no ingested coverage file holds."""
 
     def __init__(self, policy_id: str) -> None:

@@ -7,6 +7,7 @@ It lives beside the catalog (`medcodes.db` -> `medcodes.db.index/`) and records 
 from __future__ import annotations
 
 import bisect
+import functools
 import json
 import re
 import shutil
@@ -23,7 +24,7 @@ from medcodes.errors import CatalogMissing
 from medcodes.search import ranking
 from medcodes.search.lay_terms import code_terms
 from medcodes.search.query import WORD, normalise
-from medcodes.search.spelling import count_words, write_vocabulary
+from medcodes.search.spelling import MIN_WORD, write_vocabulary
 from medcodes.systems import code_key
 
 ANALYZER = "med"
@@ -85,7 +86,8 @@ def exact_form(text: str) -> str:
     return " ".join(WORD.findall(normalise(text)))
 
 
-def exact_forms(text: str, source: str) -> set[str]:
+@functools.lru_cache(maxsize=200_000)
+def exact_forms(text: str, source: str) -> frozenset[str]:
     """Every whole-text form a query may equal to count as an exact match.
 
     Parenthesised words are nonessential modifiers in ICD-10 titles and index terms
@@ -95,7 +97,14 @@ def exact_forms(text: str, source: str) -> set[str]:
     forms = {exact_form(text), exact_form(NONESSENTIAL.sub(" ", text))}
     if source == "index-main":
         forms.update(exact_form(part) for part in NONESSENTIAL.sub(" ", text).split(","))
-    return {form for form in forms if form}
+    return frozenset(form for form in forms if form)
+
+
+def vocabulary_words(forms: frozenset[str]) -> set[str]:
+    """The words a text adds to the spelling vocabulary (from its exact forms)."""
+    return {
+        word for form in forms for word in form.split() if len(word) >= MIN_WORD and word.isalpha()
+    }
 
 
 def day_number(value: date | str | None, default: int) -> int:
@@ -134,9 +143,9 @@ def write_index(catalog: Path, directory: Path) -> int:
         writer = index.writer(heap_size=400_000_000, num_threads=1)
         count = 0
         words: Counter[str] = Counter()
-        for document in _documents(conn):
+        for document, vocabulary in _documents(conn):
             writer.add_document(tantivy.Document(**document))
-            words.update(count_words(_texts(document), _words))
+            words.update(vocabulary)
             count += 1
         writer.commit()
         writer.wait_merging_threads()
@@ -155,16 +164,8 @@ def write_index(catalog: Path, directory: Path) -> int:
     return count
 
 
-def _texts(document: dict[str, Any]) -> Iterator[str]:
-    for name in TEXT_FIELDS:
-        yield from document.get(name, ())
-
-
-def _words(text: str) -> list[str]:
-    return WORD.findall(normalise(text))
-
-
-def _documents(conn: sqlite3.Connection) -> Iterator[dict[str, Any]]:
+def _documents(conn: sqlite3.Connection) -> Iterator[tuple[dict[str, Any], set[str]]]:
+    """One index document per searchable code, with the words it adds to the vocabulary."""
     conn.row_factory = sqlite3.Row
     rows = conn.execute(
         "SELECT id, system, code, kind, short_title, long_title, billable, parent_id, status, "
@@ -187,7 +188,7 @@ def _documents(conn: sqlite3.Connection) -> Iterator[dict[str, Any]]:
         for source, term in terms.get(row["id"], ()):
             fields.setdefault(FIELD_OF_SOURCE.get(source, "index"), []).append(term)
             exact |= exact_forms(term, source)
-        yield {
+        document = {
             "id": row["id"],
             "system": row["system"],
             **fields,
@@ -198,6 +199,7 @@ def _documents(conn: sqlite3.Connection) -> Iterator[dict[str, Any]]:
             "valid_from": day_number(row["added_date"] or added.get(row["id"]), -FOREVER),
             "valid_to": day_number(row["terminated_date"], FOREVER),
         }
+        yield document, vocabulary_words(frozenset(exact))
 
 
 def _ancestor_codes(

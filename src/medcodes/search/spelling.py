@@ -8,7 +8,6 @@ The vocabulary is written beside the index at build time.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from rapidfuzz import process
@@ -17,14 +16,6 @@ from rapidfuzz.distance import OSA
 VOCABULARY_FILE = "vocabulary.tsv"
 MIN_WORD = 4  # shorter words are abbreviations or codes, not typos
 MIN_SIMILARITY = 0.75  # 1 - edits/length: one or two edits in an ordinary medical word
-
-
-def count_words(texts: Iterable[str], words_of: Callable[[str], list[str]]) -> Counter[str]:
-    """How often each alphabetic word occurs across `texts`."""
-    counts: Counter[str] = Counter()
-    for text in texts:
-        counts.update(w for w in words_of(text) if len(w) >= MIN_WORD and w.isalpha())
-    return counts
 
 
 def write_vocabulary(directory: Path, counts: Counter[str]) -> None:

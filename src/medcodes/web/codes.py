@@ -5,8 +5,11 @@ Shared by `/code/...` (HTML and `.json`) and `/api/v1/codes/{code}`.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import lru_cache
 
+from medcodes.catalog.policies import policies_for
+from medcodes.similar import similar_codes
 from medcodes.systems import parse_system
 from medcodes.web.context import PAGE_CHILDREN, CodePage, build_code_page
 from medcodes.web.render import render_html, to_json
@@ -25,7 +28,12 @@ def code_page(site: Site, code: str, system: str | None) -> CodePage:
     shown = found[0]
     also = [other for other in catalog.lookup(code) if other.system != shown.system]
     details = catalog.details(shown, children_limit=PAGE_CHILDREN)
-    return build_code_page(details, also, site.sources)
+    page = build_code_page(details, also, site.sources)
+    return replace(
+        page,
+        policies=policies_for(catalog, shown),
+        similar=similar_codes(catalog, shown),
+    )
 
 
 @lru_cache(maxsize=CACHED_PAGES)

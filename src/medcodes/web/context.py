@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, urlencode
 
+from medcodes.catalog.policies import PolicyLink
 from medcodes.catalog.read import (
     Axis,
     Code,
@@ -22,6 +23,7 @@ from medcodes.catalog.read import (
     SourceFile,
 )
 from medcodes.search.model import Hit, SearchResult
+from medcodes.similar import SimilarCode
 from medcodes.systems import SYSTEM_NAMES, System
 
 # Convention meanings paraphrase the ICD-10-CM Official Guidelines, section I.A.12-13 and I.B.
@@ -151,8 +153,8 @@ class CodePage:
     json_url: str
     fhir_lookup_url: str
     explanation: Any | None = None
-    policies: list[Any] = field(default_factory=list)
-    similar: list[Any] = field(default_factory=list)
+    policies: list[PolicyLink] = field(default_factory=list)  # Medicare first, then plans
+    similar: list[SimilarCode] = field(default_factory=list)
 
 
 FHIR_SYSTEMS: dict[str, str] = {

@@ -11,13 +11,13 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
-from medcodes.errors import BadQuery, CatalogMissing, MedcodesError, UnknownCode
+from medcodes.errors import BadQuery, CatalogMissing, MedcodesError, NotFound, UnknownCode
 from medcodes.web.models import ErrorOut
 from medcodes.web.render import FHIROut, JSONOut, html_response
 
 log = logging.getLogger(__name__)
 
-STATUS = {UnknownCode: 404, BadQuery: 400, CatalogMissing: 503}
+STATUS = {NotFound: 404, BadQuery: 400, CatalogMissing: 503}
 FHIR_ISSUE = {404: "not-found", 400: "invalid", 422: "invalid", 405: "not-supported"}
 
 

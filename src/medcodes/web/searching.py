@@ -43,5 +43,6 @@ def run_search(
             active_on=active_on,
             limit=limit,
             offset=offset,
+            facets=True,
         )
     )

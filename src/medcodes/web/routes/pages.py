@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request
 from starlette.responses import HTMLResponse, Response
 
+from medcodes.catalog.policies import policy_codes
 from medcodes.errors import BadQuery
 from medcodes.search.engine import Searcher
 from medcodes.systems import System, code_key, parse_system
@@ -30,6 +31,7 @@ from medcodes.web.searching import MAX_Q, parse_systems, run_search
 from medcodes.web.site import Site
 
 router = APIRouter(tags=["pages"], default_response_class=HTMLResponse)
+POLICY_CODES_PER_PAGE = 200
 SystemPath = Annotated[str, Path(max_length=20, description="HCPCS, HCPCS-MOD, ICD10CM, ICD10PCS")]
 PageParam = Annotated[int, Query(ge=1, le=500)]
 QParam = Annotated[str, Query(max_length=MAX_Q, description="Words or a code.")]
@@ -98,6 +100,25 @@ async def code_page(site: SiteDep, code: CodeParam) -> HTMLResponse:
 async def system_code_page(site: SiteDep, system: SystemPath, code: CodeParam) -> HTMLResponse:
     """A code's page within one system (`/code/ICD10CM/A01.00`)."""
     return HTMLResponse(code_html(site, code.strip(), system))
+
+
+PolicyPath = Annotated[str, Path(max_length=60, description="L33394, A52370, FEP-5.21.51")]
+
+
+@lru_cache(maxsize=1024)
+def _policy(site: Site, policy_id: str, page: int) -> str:
+    listing = policy_codes(
+        site.catalog, policy_id, POLICY_CODES_PER_PAGE, (page - 1) * POLICY_CODES_PER_PAGE
+    )
+    return render_html(
+        "policy.html", site, listing, page_number=page, per_page=POLICY_CODES_PER_PAGE
+    )
+
+
+@router.get("/policy/{policy_id}", responses=ERRORS)
+async def policy_page(site: SiteDep, policy_id: PolicyPath, page: PageParam = 1) -> HTMLResponse:
+    """A Medicare coverage document or health-plan policy and the codes it concerns."""
+    return HTMLResponse(_policy(site, policy_id.strip(), page))
 
 
 @router.get("/browse", responses=ERRORS)

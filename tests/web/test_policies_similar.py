@@ -1,0 +1,38 @@
+"""Related policies and similar codes on code pages, the API, and the policy page."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+
+def test_j9039_page_lists_fep_policy_and_predecessor(client: TestClient) -> None:
+    html = client.get("/code/J9039").text
+    assert "Related policies" in html and "FEP-5.21.51" in html
+    assert "Blincyto (blinatumomab)" in html
+    assert "Similar codes" in html and "C9449" in html
+
+
+def test_j9035_api_has_medicare_article_apart_from_plans(client: TestClient) -> None:
+    data = client.get("/api/v1/codes/J9035").json()
+    medicare = [p for p in data["policies"] if p["policy"]["owner_type"] == "medicare"]
+    assert "A52370" in {p["policy"]["id"] for p in medicare}
+    listed = next(p for p in medicare if p["policy"]["id"] == "A52370")
+    assert listed["reason"] == "listed"
+    assert data["similar"] and all(s["reason"] for s in data["similar"])
+
+
+def test_policy_page_lists_its_codes(client: TestClient) -> None:
+    html = client.get("/policy/A52370").text
+    assert "Bevacizumab" in html and "J9035" in html
+
+
+def test_unknown_policy_is_a_404_with_a_message(client: TestClient) -> None:
+    response = client.get("/policy/L00000")
+    assert response.status_code == 404
+    assert "L00000" in response.text
+
+
+def test_topic_only_matches_are_labelled(client: TestClient) -> None:
+    data = client.get("/api/v1/codes/J9035").json()
+    topical = [p for p in data["policies"] if p["reason"] == "drug-in-title"]
+    assert topical and all("title" in p["why"].lower() for p in topical)
