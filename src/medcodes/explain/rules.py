@@ -118,7 +118,7 @@ def _pcs_procedure(card: FactsCard) -> Draft | None:
             continue
         used.append(fact)
         meaning = f": {fact.detail[0].lower()}{fact.detail[1:]}" if fact.detail else ""
-        items.append(_sentence(f"{title.capitalize()}: {fact.value}{meaning}"))
+        items.append(_sentence(f"{title.capitalize()} {fact.value}{meaning}"))
     if "Device" in axes and axes["Device"].value == "No Device":
         used.append(axes["Device"])
         items.append("The code reports no device remaining after the procedure (No Device).")

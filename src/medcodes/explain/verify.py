@@ -183,9 +183,9 @@ BODY_PARTS = (
 )
 SIDES = {"left": "right", "right": "left"}
 _QUANTITY = re.compile(
-    r"\b(\d+(?:\.\d+)?)\s*(minutes?|hours?|days?|weeks?|months?|years?|"
+    r"(?<![\w.])(\d+(?:\.\d+)?)\s*(minutes?|hours?|days?|weeks?|months?|years?|"
     + UNIT_WORDS_PATTERN
-    + r"|%|percent)(?![a-z])",
+    + r"|%|percent)(?![\w-])",
     re.IGNORECASE,
 )
 
@@ -249,7 +249,7 @@ class Verifier:
                 *_side_conflicts(card, own),
                 *_body_part_conflicts(card, text, allowed),
                 *self._foreign_codes(card, text),
-                *_unsupported_quantities(text, allowed),
+                *_unsupported_quantities(text, card.text()),
             ]
             reasons += [f"{draft.key}: {reason}" for reason in dict.fromkeys(found)]
         return Verdict(not reasons, tuple(reasons))
@@ -273,10 +273,23 @@ class Verifier:
 def _without_quoted_facts(card: FactsCard, text: str) -> str:
     """The text minus the facts it quotes word for word ("Drugs administered other than oral
     method" is a group title, not a claim that the drug is oral)."""
-    for fact in sorted(card.facts, key=lambda f: -len(f.value)):
-        if len(fact.value) >= MIN_QUOTED_FACT or fact.key in NAME_FACT_KEYS:
-            text = re.sub(re.escape(fact.value), " ", text, flags=re.IGNORECASE)
+    for fragment in _quotable(card):
+        text = re.sub(re.escape(fragment), " ", text, flags=re.IGNORECASE)
     return text
+
+
+def _quotable(card: FactsCard) -> list[str]:
+    """Fact values, their titles without a leading code, and their comma-separated parts."""
+    fragments: set[str] = set()
+    for fact in card.facts:
+        title = fact.value.split(" ", 1)[-1]
+        parts = [fact.value, title, *fact.value.split(","), *title.split(",")]
+        fragments.update(
+            part.strip()
+            for part in parts
+            if len(part.strip()) >= MIN_QUOTED_FACT or fact.key in NAME_FACT_KEYS
+        )
+    return sorted(fragments, key=len, reverse=True)
 
 
 def _mentions(text: str, phrases: Iterable[str]) -> list[str]:
@@ -348,9 +361,10 @@ def _body_part_conflicts(card: FactsCard, text: str, allowed: str) -> Iterable[s
             yield f"names the {part}, which is not the body part of {card.code.code}"
 
 
-def _unsupported_quantities(text: str, allowed: str) -> Iterable[str]:
+def _unsupported_quantities(text: str, facts: str) -> Iterable[str]:
     """An amount or duration with a number the facts do not give ("51 days", "2 hours")."""
     for match in _QUANTITY.finditer(text):
-        said = normalise(match.group(0))
-        if f" {said}" not in f" {allowed}":
+        number, unit = match.group(1), match.group(2)
+        given = rf"(?<![\d.]){re.escape(number)}\s*{re.escape(unit)}"
+        if not re.search(given, facts, re.IGNORECASE):
             yield f"states {match.group(0)!r}, a number the facts do not give"
