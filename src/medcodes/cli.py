@@ -19,7 +19,6 @@ from typing import Annotated, Any, TypeVar
 import typer
 from rich.console import Console
 
-from medcodes.cli_text import print_hits
 from medcodes.errors import MedcodesError
 from medcodes.settings import Settings
 
@@ -251,6 +250,8 @@ def search(
     if as_json:
         emit_json(result_json(result))
         return
+    from medcodes.cli_text import print_hits
+
     print_hits(out, result)
 
 

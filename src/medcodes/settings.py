@@ -1,48 +1,81 @@
-"""One settings object, read from flags > environment (`MEDCODES_*`) > defaults.
+"""One settings object: flags > environment (`MEDCODES_*`) > defaults.
 
 Built once by `cli.py` or the web app factory; library functions take explicit arguments.
+`Settings(catalog=...)` fills every field not given from `MEDCODES_<FIELD>`, else its default.
+A plain dataclass on purpose: pydantic(-settings) would add 60-150 ms to every CLI start, and
+`medcodes show` must answer within 300 ms including interpreter start.
 """
 
 from __future__ import annotations
 
+import os
+from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import Any
 
-from platformdirs import user_cache_path, user_data_path
-from pydantic import SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+ENV_PREFIX = "MEDCODES_"
+PATH_FIELDS = ("sources", "catalog", "download_dir")
+SECRET_FIELDS = ("llm_api_key",)
+RESPONSE_FORMATS = ("json_schema", "json_object")
 
 
 def default_catalog_path() -> Path:
+    from platformdirs import user_data_path
+
     return user_data_path("medcodes") / "medcodes.db"
 
 
 def default_download_dir() -> Path:
+    from platformdirs import user_cache_path
+
     return user_cache_path("medcodes") / "sources"
 
 
-class Settings(BaseSettings):
+@dataclass(frozen=True, slots=True)
+class Settings:
     """Effective configuration; `medcodes info` shows it with secrets masked."""
 
-    model_config = SettingsConfigDict(env_prefix="MEDCODES_", extra="ignore")
-
     sources: Path | None = None
-    catalog: Path = default_catalog_path()
-    download_dir: Path = default_download_dir()
-    log_level: str = "WARNING"
+    catalog: Path | None = None  # resolved to the per-user data dir when unset
+    download_dir: Path | None = None  # resolved to the per-user cache dir when unset
+    log_level: str | None = None
     llm_endpoint: str | None = None
     llm_model: str | None = None
-    llm_api_key: SecretStr | None = None
-    llm_response_format: str = "json_schema"
+    llm_api_key: str | None = field(default=None, repr=False)
+    llm_response_format: str | None = None
 
-    @field_validator("sources", "llm_endpoint", "llm_model", mode="before")
-    @classmethod
-    def empty_is_unset(cls, value: object) -> object:
-        """`MEDCODES_SOURCES=` (empty) means "not set", not the current folder."""
-        return None if isinstance(value, str) and not value.strip() else value
+    def __post_init__(self) -> None:
+        for item in fields(self):
+            value = getattr(self, item.name)
+            if value is None:
+                value = os.environ.get(ENV_PREFIX + item.name.upper())
+            if isinstance(value, str) and not value.strip():
+                value = None  # `MEDCODES_SOURCES=` means "not set", not the current folder
+            if value is not None and item.name in PATH_FIELDS:
+                value = Path(value).expanduser()
+            object.__setattr__(self, item.name, value)
+        defaults: dict[str, Any] = {
+            "catalog": default_catalog_path,
+            "download_dir": default_download_dir,
+            "log_level": lambda: "WARNING",
+            "llm_response_format": lambda: "json_schema",
+        }
+        for name, default in defaults.items():
+            if getattr(self, name) is None:
+                object.__setattr__(self, name, default())
+        if self.llm_response_format not in RESPONSE_FORMATS:
+            from medcodes.errors import BadQuery
+
+            raise BadQuery(
+                f"MEDCODES_LLM_RESPONSE_FORMAT must be one of {', '.join(RESPONSE_FORMATS)}"
+            )
 
     def public(self) -> dict[str, str | None]:
-        """Settings as strings for display, with the API key masked."""
-        shown = self.model_dump(mode="json")
-        if self.llm_api_key is not None:
-            shown["llm_api_key"] = "********"
-        return {key: None if value is None else str(value) for key, value in shown.items()}
+        """Settings as strings for display, with secrets masked."""
+        shown: dict[str, str | None] = {}
+        for item in fields(self):
+            value = getattr(self, item.name)
+            if item.name in SECRET_FIELDS and value is not None:
+                value = "********"
+            shown[item.name] = None if value is None else str(value)
+        return shown

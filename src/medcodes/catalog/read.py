@@ -11,8 +11,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from rapidfuzz import fuzz
-
 from medcodes.errors import CatalogMissing, UnknownCode
 from medcodes.systems import System, code_key
 
@@ -230,6 +228,8 @@ class Catalog:
                 found.setdefault(code, candidate)
             if len(found) >= limit:
                 break
+        from rapidfuzz import fuzz  # only unknown codes need it: keeps `show` start-up lean
+
         ranked = sorted(found, key=lambda code: -fuzz.ratio(key, found[code]))
         return ranked[:limit]
 
