@@ -174,11 +174,10 @@ def generate(
     model = model or config.llm_model
     if not endpoint or not model:
         raise LLMError("give --endpoint and --model (or MEDCODES_LLM_ENDPOINT/_MODEL)")
-    key = config.llm_api_key.get_secret_value() if config.llm_api_key else None
     backend = Backend(
         endpoint,
         model,
-        key,
+        config.llm_api_key,
         response_format or config.llm_response_format,
         max_tokens,
         attempts=attempts,

@@ -57,7 +57,7 @@ def test_generate_then_check_then_show(
     store = tmp_path / "s.explain.db"
     common = ["--catalog", str(built_catalog), "--store", str(store)]
     replay.queue((200, completion({"when_appended": ["Left-sided procedures"], "examples": []})))
-    generated = runner.invoke(
+    generated = runner.invoke(  # the key comes from the environment, as Settings reads it
         app,
         [
             "explain",
@@ -71,9 +71,11 @@ def test_generate_then_check_then_show(
             "json_object",
             *common,
         ],
+        env={"MEDCODES_LLM_API_KEY": "sk-from-env"},
     )
     assert generated.exit_code == 0, generated.output
     assert "verified 1, rejected 0" in generated.output
+    assert replay.headers_seen[0]["Authorization"] == "Bearer sk-from-env"
     checked = runner.invoke(app, ["explain", "check", *common])
     assert checked.output.startswith("1 stored: 1 verified, 0 rejected, 0 stale")
     shown = runner.invoke(app, ["explain", "LT", *common])
