@@ -316,9 +316,11 @@ def evaluate(
 
 def _register_feature_commands() -> None:
     """Commands that live in their own modules (they import helpers from this one)."""
+    from medcodes.cli_explain import explain_app
     from medcodes.cli_policies import policies_command, similar_app
     from medcodes.cli_web import serve_command
 
+    app.add_typer(explain_app, name="explain")
     app.command("policies")(policies_command)
     app.add_typer(similar_app, name="similar")
     app.command("serve")(handles_errors(serve_command))

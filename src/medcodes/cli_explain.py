@@ -1,5 +1,8 @@
 """`medcodes explain ...`: show a code's explainer, generate explainers with an LLM, re-check them.
 
+Registered in cli.py (`app.add_typer(explain_app, name="explain")`); it imports the shared
+options and error handling from there.
+
 `medcodes explain J9039` is short for `medcodes explain show J9039`: the group treats a first
 argument that is not one of its commands as a code.
 """
@@ -9,22 +12,17 @@ from __future__ import annotations
 import functools
 import json
 import sys
-from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 import click
 import typer
-from rich.console import Console
 from typer.core import TyperGroup
 
+from medcodes.cli import CatalogOpt, JsonOpt, err, handles_errors, out
 from medcodes.errors import MedcodesError
 from medcodes.settings import Settings
-
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False)
-F = TypeVar("F", bound=Callable[..., Any])
 
 
 class CodeFirstGroup(TyperGroup):
@@ -45,31 +43,12 @@ explain_app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-CatalogOpt = Annotated[
-    Path | None,
-    typer.Option("--catalog", help="Catalog file [env MEDCODES_CATALOG]."),
-]
 StoreOpt = Annotated[
     Path | None,
     typer.Option(
         "--store", help="Explainer store [default: <catalog>.explain.db beside the catalog]."
     ),
 ]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
-
-
-def handles_errors(function: F) -> F:
-    """MedcodesError -> `Error: ...` on stderr, exit 1 (as in cli.py)."""
-
-    @functools.wraps(function)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return function(*args, **kwargs)
-        except MedcodesError as exc:
-            err.print(f"Error: {exc}", markup=False)
-            raise typer.Exit(1) from None
-
-    return wrapper  # type: ignore[return-value]
 
 
 def _paths(catalog: Path | None, store: Path | None) -> tuple[Path, Path]:

@@ -1,4 +1,4 @@
-"""`medcodes explain ...` through the registration cli.py uses: app.add_typer(explain_app)."""
+"""`medcodes explain ...` through the real `medcodes` command."""
 
 from __future__ import annotations
 
@@ -10,21 +10,14 @@ import typer
 from llm_replay import ReplayServer, completion
 from typer.testing import CliRunner
 
-from medcodes.cli_explain import explain_app
+from medcodes.cli import app as medcodes_app
 
 runner = CliRunner()
 
 
 @pytest.fixture(scope="module")
 def app() -> typer.Typer:
-    root = typer.Typer()
-
-    @root.callback()
-    def main() -> None:
-        """medcodes (test registration)."""
-
-    root.add_typer(explain_app, name="explain")
-    return root
+    return medcodes_app
 
 
 def test_explain_code_prints_sections_with_provenance(

@@ -70,8 +70,14 @@ def _drafts(text: str) -> tuple[Draft, ...]:
 class ExplainerStore:
     """Read and write generated explainers. Use as a context manager or call `close()`."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, read_only: bool = False) -> None:
+        """Open (creating it when writing) the store; the web app opens it read-only."""
         self.path = Path(path)
+        if read_only:
+            self.conn = sqlite3.connect(
+                f"file:{self.path}?mode=ro", uri=True, check_same_thread=False
+            )
+            return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.conn = sqlite3.connect(self.path)
         self.conn.executescript(SCHEMA)

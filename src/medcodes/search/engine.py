@@ -39,7 +39,7 @@ FIELD_NAMES = {
     "inclusion": "inclusion term",
     "index": "index term",
 }
-CANDIDATES_EXTRA = 30  # retrieved beyond offset+limit so adjustments can reorder
+CANDIDATES_EXTRA = 15  # retrieved beyond offset+limit so adjustments can reorder
 MAX_DROP_ONE_WORDS = 6  # longer queries fall back to any word
 
 
@@ -205,35 +205,32 @@ class Searcher:
             ("all words", _any([self._all_words(stems) for stems in alternatives])),
         ]
         filters = self._filters(query, with_system=True)
+        asked = {stem for stems in alternatives for stem in stems}
+        # A whole title or name typed exactly is shown even when the code has ended.
+        exact_filters = self._filters(replace(query, include_terminated=True), with_system=True)
+        self._collect(
+            rules[0][0], self._filtered(rules[0][1], exact_filters), want, out, 0.0, asked
+        )
+        found = self._collect(
+            rules[1][0], self._filtered(rules[1][1], filters), want, out, 0.0, asked, count=True
+        )
         did_you_mean = None
-        if self._count(self._filtered(rules[1][1], filters)) < ranking.FALLBACK_BELOW:
+        if found < ranking.FALLBACK_BELOW:
             corrected = self._corrected(plan.words)
             if corrected != plan.words:
                 did_you_mean = " ".join(corrected)
                 variants = [corrected, *self._corrected_rewrites(corrected, plan.words)]
+                asked |= set(self._stems(corrected))
                 forms = sorted({exact_form(" ".join(words)) for words in variants})
                 exact = tantivy.Query.term_set_query(self.schema, "exact", forms)
-                self._collect(
-                    "fuzzy",
-                    self._filtered(exact, filters),
-                    want,
-                    out,
-                    ranking.EXACT_AFTER_CORRECTION_BONUS,
-                    set(self._stems(corrected)),
-                )
+                bonus = ranking.EXACT_AFTER_CORRECTION_BONUS
+                self._collect("fuzzy", self._filtered(exact, filters), want, out, bonus, asked)
                 fuzzy = [self._all_words(self._stems(words)) for words in variants]
                 rules.append(("fuzzy", _any(fuzzy)))
             else:
-                shortest = min(alternatives, key=len)
-                rules.append(("some words", self._some_words(shortest)))
-        asked = {stem for stems in alternatives for stem in stems}
-        if did_you_mean:
-            asked |= set(self._stems(self._corrected(plan.words)))
-        exact_filters = self._filters(replace(query, include_terminated=True), with_system=True)
-        for rule, rule_query in rules:
-            # A whole title or name typed exactly is shown even when the code has ended.
-            chosen = exact_filters if rule == "exact synonym" else filters
-            self._collect(rule, self._filtered(rule_query, chosen), want, out, 0.0, asked)
+                rules.append(("some words", self._some_words(min(alternatives, key=len))))
+            rule, rule_query = rules[-1]
+            self._collect(rule, self._filtered(rule_query, filters), want, out, 0.0, asked)
         union = _any([rule_query for _, rule_query in rules])
         unfiltered = self._filtered(union, self._filters(query, with_system=False))
         return self._filtered(union, filters), unfiltered, did_you_mean
@@ -326,13 +323,17 @@ class Searcher:
         out: dict[int, Candidate],
         bonus: float,
         asked: set[str],
-    ) -> None:
-        result = self.searcher.search(query, want + CANDIDATES_EXTRA, count=False)
-        for bm25, address in result.hits:
-            code_id = self.searcher.doc(address)["id"][0]
+        count: bool = False,
+    ) -> int:
+        """Add the rule's best hits to `out`; returns how many match in all when `count`."""
+        result = self.searcher.search(query, want + CANDIDATES_EXTRA, count=count)
+        addresses = [address for _, address in result.hits]
+        ids = self.searcher.fast_field_values("id", addresses) if addresses else []
+        for (bm25, address), code_id in zip(result.hits, ids, strict=True):
             score = ranking.RULES[rule] + bonus + bm25 + self._adjustment(code_id, asked)
             if code_id not in out or out[code_id].score < score:
                 out[code_id] = Candidate(code_id, rule, score, address)
+        return result.count if count else 0
 
     def _adjustment(self, code_id: int, asked: set[str]) -> float:
         """Within a rule: active, billable, general codes first (ranking.py explains each)."""

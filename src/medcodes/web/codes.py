@@ -9,6 +9,7 @@ from dataclasses import replace
 from functools import lru_cache
 
 from medcodes.catalog.policies import policies_for
+from medcodes.explain import explain_code
 from medcodes.similar import similar_codes
 from medcodes.systems import parse_system
 from medcodes.web.context import PAGE_CHILDREN, CodePage, build_code_page
@@ -31,6 +32,7 @@ def code_page(site: Site, code: str, system: str | None) -> CodePage:
     page = build_code_page(details, also, site.sources)
     return replace(
         page,
+        explanation=explain_code(catalog, shown, site.explainers),
         policies=policies_for(catalog, shown),
         similar=similar_codes(catalog, shown),
     )

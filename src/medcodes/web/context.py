@@ -7,7 +7,6 @@ SQL, ranking or parsing.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 from urllib.parse import quote, urlencode
 
 from medcodes.catalog.policies import PolicyLink
@@ -22,6 +21,7 @@ from medcodes.catalog.read import (
     SeventhCharacter,
     SourceFile,
 )
+from medcodes.explain.model import Explanation
 from medcodes.search.model import Hit, SearchResult
 from medcodes.similar import SimilarCode
 from medcodes.systems import SYSTEM_NAMES, System
@@ -152,7 +152,7 @@ class CodePage:
     url: str
     json_url: str
     fhir_lookup_url: str
-    explanation: Any | None = None
+    explanation: Explanation | None = None
     policies: list[PolicyLink] = field(default_factory=list)  # Medicare first, then plans
     similar: list[SimilarCode] = field(default_factory=list)
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from medcodes.catalog.read import Catalog, Release, SourceFile
+from medcodes.explain.store import ExplainerStore, default_store_path
 from medcodes.search import open_searcher
 from medcodes.search.engine import Searcher
 from medcodes.settings import Settings
@@ -23,6 +24,7 @@ class Site:
     built_at: str
     sources: dict[str, SourceFile]
     current: list[Release]  # the newest release of each system: what pages are "as of"
+    explainers: ExplainerStore | None  # generated, verified explainers, when a store exists
 
     @property
     def catalog(self) -> Catalog:
@@ -45,4 +47,11 @@ def open_site(settings: Settings) -> Site:
         built_at=meta.get("built_at", ""),
         sources={source.name: source for source in catalog.sources()},
         current=[release for release in catalog.releases() if release.is_current],
+        explainers=_explainer_store(Path(settings.catalog)),
     )
+
+
+def _explainer_store(catalog: Path) -> ExplainerStore | None:
+    """The store `medcodes explain generate` fills beside the catalog; none is fine."""
+    path = default_store_path(catalog)
+    return ExplainerStore(path, read_only=True) if path.is_file() else None

@@ -1,4 +1,4 @@
-"""Related policies and similar codes on code pages, the API, and the policy page."""
+"""Code page features beyond official data: explainers, related policies, similar codes."""
 
 from __future__ import annotations
 
@@ -36,3 +36,13 @@ def test_topic_only_matches_are_labelled(client: TestClient) -> None:
     data = client.get("/api/v1/codes/J9035").json()
     topical = [p for p in data["policies"] if p["reason"] == "drug-in-title"]
     assert topical and all("title" in p["why"].lower() for p in topical)
+
+
+def test_explainer_sections_with_provenance_on_page_and_api(client: TestClient) -> None:
+    html = client.get("/code/0DTJ4ZZ").text
+    assert "In plain language" in html and "official data:" in html
+    assert "Not yet written:" in html  # sections the facts cannot support stay empty, said so
+    data = client.get("/api/v1/codes/J9039").json()
+    written = [s for s in data["explanation"]["sections"] if s["status"] == "written"]
+    assert written and all(s["provenance"]["writer"] == "rules" for s in written)
+    assert "Adcetris" not in str(data["explanation"])
