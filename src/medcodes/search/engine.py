@@ -18,6 +18,7 @@ from medcodes.search.index import (
     FOREVER,
     TEXT_FIELDS,
     analyzer,
+    bag_form,
     day_number,
     exact_form,
     exact_forms,
@@ -40,6 +41,7 @@ FIELD_NAMES = {
     "index": "index term",
 }
 CANDIDATES_EXTRA = 15  # retrieved beyond offset+limit so adjustments can reorder
+WHOLE_NAME_BOOST = 1000.0  # an exact form scores this (constant-score term sets), a bag 1
 MAX_DROP_ONE_WORDS = 6  # longer queries fall back to any word
 
 
@@ -90,13 +92,11 @@ class Searcher:
         candidates: dict[int, Candidate] = {}
         code_total = self._code_rules(plan, query, want, candidates)
         self._lay_phrase_rule(plan, query, candidates)
-        text_query, unfiltered, did_you_mean = self._text_rules(plan, query, want, candidates)
-        total = code_total
+        text_total, unfiltered, did_you_mean = self._text_rules(plan, query, want, candidates)
+        total = code_total + text_total
         facets: dict[str, int] = {}
-        if text_query is not None:
-            total += self._count(text_query)
-            if query.facets:
-                facets = self._facets(unfiltered)
+        if unfiltered is not None and query.facets:
+            facets = self._facets(unfiltered)
         for candidate in candidates.values():
             if candidate.rule in ("exact code", "code prefix"):
                 system = self.codes[candidate.code_id].system
@@ -192,28 +192,25 @@ class Searcher:
     # --- words -------------------------------------------------------------------------------
     def _text_rules(
         self, plan: QueryPlan, query: SearchQuery, want: int, out: dict[int, Candidate]
-    ) -> tuple[tantivy.Query | None, tantivy.Query | None, str | None]:
-        """Exact title/synonym and all words; when they find few, typo corrections (when a
-        word is unknown) or else some words. Returns the union query (with and without the
-        system filter, for the total and the facets) and a "did you mean"."""
+    ) -> tuple[int, tantivy.Query | None, str | None]:
+        """Whole names (exact, then same words in any order) and all words; when no code has
+        all words, typo corrections (a word is unknown) or else some words. Returns the number
+        of codes matched, the union query without the system filter (for facets) and a "did
+        you mean"."""
         alternatives = [a for a in (self._stems(words) for words in plan.alternatives) if a]
         if not alternatives:
-            return None, None, None
-        exact_forms = sorted({exact_form(" ".join(words)) for words in plan.alternatives})
-        rules: list[tuple[str, tantivy.Query]] = [
-            ("exact synonym", tantivy.Query.term_set_query(self.schema, "exact", exact_forms)),
-            ("all words", _any([self._all_words(stems) for stems in alternatives])),
-        ]
+            return 0, None, None
         filters = self._filters(query, with_system=True)
         asked = {stem for stems in alternatives for stem in stems}
+        whole = self._whole_names(plan.alternatives, alternatives)
         # A whole title or name typed exactly is shown even when the code has ended.
         exact_filters = self._filters(replace(query, include_terminated=True), with_system=True)
-        self._collect(
-            rules[0][0], self._filtered(rules[0][1], exact_filters), want, out, 0.0, asked
+        named = self._collect_whole_names(self._filtered(whole, exact_filters), want, out, asked)
+        all_words = _any([self._all_words(stems) for stems in alternatives])
+        found, listed = self._collect(
+            "all words", self._filtered(all_words, filters), want, out, 0.0, asked, count=True
         )
-        found = self._collect(
-            rules[1][0], self._filtered(rules[1][1], filters), want, out, 0.0, asked, count=True
-        )
+        union = [whole, all_words]
         did_you_mean = None
         if found < ranking.FALLBACK_BELOW:
             corrected = self._corrected(plan.words)
@@ -225,15 +222,48 @@ class Searcher:
                 exact = tantivy.Query.term_set_query(self.schema, "exact", forms)
                 bonus = ranking.EXACT_AFTER_CORRECTION_BONUS
                 self._collect("fuzzy", self._filtered(exact, filters), want, out, bonus, asked)
-                fuzzy = [self._all_words(self._stems(words)) for words in variants]
-                rules.append(("fuzzy", _any(fuzzy)))
+                rule, fallback = (
+                    "fuzzy",
+                    _any([self._all_words(self._stems(words)) for words in variants]),
+                )
             else:
-                rules.append(("some words", self._some_words(min(alternatives, key=len))))
-            rule, rule_query = rules[-1]
-            self._collect(rule, self._filtered(rule_query, filters), want, out, 0.0, asked)
-        union = _any([rule_query for _, rule_query in rules])
-        unfiltered = self._filtered(union, self._filters(query, with_system=False))
-        return self._filtered(union, filters), unfiltered, did_you_mean
+                rule, fallback = "some words", self._some_words(min(alternatives, key=len))
+            self._collect(rule, self._filtered(fallback, filters), want, out, 0.0, asked)
+            union.append(fallback)
+            total = self._count(self._filtered(_any(union), filters))
+        else:
+            # Whole-name matches nearly always hold all the words too; count the few that
+            # do not (ended codes, rewritten synonyms) instead of running the union again.
+            total = found + len(named - listed)
+        unfiltered = self._filtered(_any(union), self._filters(query, with_system=False))
+        return total, unfiltered, did_you_mean
+
+    def _whole_names(
+        self, word_lists: tuple[tuple[str, ...], ...], alternatives: list[tuple[str, ...]]
+    ) -> tantivy.Query:
+        """Exact titles or names (boosted, so the score tells the rule) or the same words."""
+        forms = sorted({exact_form(" ".join(words)) for words in word_lists})
+        bags = sorted({bag_form(stems) for stems in alternatives})
+        exact = tantivy.Query.term_set_query(self.schema, "exact", forms)
+        return tantivy.Query.boolean_query(
+            [
+                (Should, tantivy.Query.boost_query(exact, WHOLE_NAME_BOOST)),
+                (Should, tantivy.Query.term_set_query(self.schema, "exact", bags)),
+            ]
+        )
+
+    def _collect_whole_names(
+        self, query: tantivy.Query, want: int, out: dict[int, Candidate], asked: set[str]
+    ) -> set[int]:
+        result = self.searcher.search(query, want + CANDIDATES_EXTRA, count=False)
+        addresses = [address for _, address in result.hits]
+        ids = self.searcher.fast_field_values("id", addresses) if addresses else []
+        for (score, address), code_id in zip(result.hits, ids, strict=True):
+            rule = "exact synonym" if score >= WHOLE_NAME_BOOST else "same words"
+            total = ranking.RULES[rule] + self._adjustment(code_id, asked)
+            if code_id not in out or out[code_id].score < total:
+                out[code_id] = Candidate(code_id, rule, total, address)
+        return set(ids)
 
     def _corrected(self, words: tuple[str, ...]) -> tuple[str, ...]:
         """Each word the index does not know, replaced by its spelling correction."""
@@ -324,8 +354,9 @@ class Searcher:
         bonus: float,
         asked: set[str],
         count: bool = False,
-    ) -> int:
-        """Add the rule's best hits to `out`; returns how many match in all when `count`."""
+    ) -> tuple[int, set[int]]:
+        """Add the rule's best hits to `out`; returns how many match in all (when `count`)
+        and the ids collected."""
         result = self.searcher.search(query, want + CANDIDATES_EXTRA, count=count)
         addresses = [address for _, address in result.hits]
         ids = self.searcher.fast_field_values("id", addresses) if addresses else []
@@ -333,7 +364,7 @@ class Searcher:
             score = ranking.RULES[rule] + bonus + bm25 + self._adjustment(code_id, asked)
             if code_id not in out or out[code_id].score < score:
                 out[code_id] = Candidate(code_id, rule, score, address)
-        return result.count if count else 0
+        return (result.count if count else 0), set(ids)
 
     def _adjustment(self, code_id: int, asked: set[str]) -> float:
         """Within a rule: active, billable, general codes first (ranking.py explains each)."""
@@ -374,10 +405,16 @@ class Searcher:
             return Match(candidate.rule, "lay term", candidate.via)
         if candidate.address is None:
             return Match(candidate.rule, "code", info.code)
-        stored = self.searcher.doc(candidate.address)
         wanted = [set(self._stems(words)) for words in plan.alternatives]
         wanted_forms = {exact_form(" ".join(w)) for w in plan.alternatives}
         rule = candidate.rule
+        if rule == "exact synonym" and exact_forms(info.title, "title") & wanted_forms:
+            return Match("exact title", "title", info.title)
+        if rule not in ("exact synonym", "same words"):
+            title_stems = set(self.analyzer.analyze(info.title))
+            if any(w and w <= title_stems for w in wanted):  # the common case: no doc fetch
+                return Match(rule, "title", info.title)
+        stored = self.searcher.doc(candidate.address)
         for field in TEXT_FIELDS:
             for text in stored.get_all(field):
                 if rule == "exact synonym":

@@ -13,8 +13,9 @@ import re
 import shutil
 import sqlite3
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
+from itertools import combinations
 from pathlib import Path
 from typing import Any
 
@@ -23,12 +24,12 @@ import tantivy
 from medcodes.errors import CatalogMissing
 from medcodes.search import ranking
 from medcodes.search.lay_terms import code_terms
-from medcodes.search.query import WORD, normalise
+from medcodes.search.query import STOPWORDS, WORD, normalise
 from medcodes.search.spelling import MIN_WORD, write_vocabulary
 from medcodes.systems import code_key
 
 ANALYZER = "med"
-ANALYZER_RECIPE = "simple > lowercase > ascii_fold > stemmer(english); v1"
+ANALYZER_RECIPE = "simple > lowercase > ascii_fold > stemmer(english); v2 bags"
 TEXT_FIELDS = tuple(ranking.FIELD_BOOSTS)  # title, drug, lay, inclusion, index
 FIELD_OF_SOURCE = {
     "inclusion": "inclusion",
@@ -63,6 +64,9 @@ def analyzer() -> tantivy.TextAnalyzer:
     )
 
 
+STEMMER = analyzer()  # one instance for build-time bag forms
+
+
 def schema() -> tantivy.Schema:
     builder = tantivy.SchemaBuilder()
     builder.add_integer_field("id", stored=True, indexed=True, fast=True)
@@ -86,7 +90,47 @@ def exact_form(text: str) -> str:
     return " ".join(WORD.findall(normalise(text)))
 
 
-@functools.lru_cache(maxsize=200_000)
+# Whole-name matches from these would put poisoning or neoplasm-table codes above the code a
+# bare drug or site name usually means (ondansetron -> J2405, not T45.0X6); they still match
+# by words.
+NOT_EXACT_SOURCES = frozenset({"drug-index", "neoplasm-index"})
+BAG_PREFIX = "~"  # marks a bag-of-stems form in the `exact` field
+
+
+def bag_form(stems: Iterable[str]) -> str:
+    """Words in any order: the sorted distinct stems, as one `exact` field value."""
+    return BAG_PREFIX + " ".join(sorted(set(stems)))
+
+
+MAX_OPTIONAL_GROUPS = 3  # beyond this, only "all" or "none" of the modifiers (no explosion)
+
+
+def bag_forms(text: str, source: str) -> frozenset[str]:
+    """Bag-of-stems forms of a title or name, each parenthesised (nonessential) modifier
+    optional: "Infection, urinary (tract)" is matched by "urinary tract infection" and by
+    "urinary infection"."""
+    if source in NOT_EXACT_SOURCES:
+        return frozenset()
+    if "(" not in text:  # most titles: one bag, no optional words
+        stems = _stems_of(text)
+        return frozenset({bag_form(stems)}) if stems else frozenset()
+    core = _stems_of(NONESSENTIAL.sub(" ", text))
+    groups = [_stems_of(group) for group in NONESSENTIAL.findall(text)]
+    groups = [group for group in groups if group]
+    if len(groups) > MAX_OPTIONAL_GROUPS:
+        choices = [(), tuple(groups)]
+    else:
+        choices = [c for size in range(len(groups) + 1) for c in combinations(groups, size)]
+    forms = {bag_form([*core, *(stem for group in chosen for stem in group)]) for chosen in choices}
+    return frozenset(form for form in forms if form != BAG_PREFIX)
+
+
+def _stems_of(text: str) -> list[str]:
+    """Stems of a text's words, small words left out (one call into the Rust analyzer)."""
+    return [stem for stem in STEMMER.analyze(text) if stem not in STOPWORDS]
+
+
+@functools.lru_cache(maxsize=4096)
 def exact_forms(text: str, source: str) -> frozenset[str]:
     """Every whole-text form a query may equal to count as an exact match.
 
@@ -94,17 +138,25 @@ def exact_forms(text: str, source: str) -> frozenset[str]:
     ("Essential (primary) hypertension" is also "essential hypertension"); an index main
     term lists alternative spellings ("Hypertension, hypertensive (...)"), each exact.
     """
+    if source in NOT_EXACT_SOURCES:
+        return frozenset()
+    if "(" not in text and source != "index-main":
+        return frozenset({exact_form(text)})
     forms = {exact_form(text), exact_form(NONESSENTIAL.sub(" ", text))}
     if source == "index-main":
         forms.update(exact_form(part) for part in NONESSENTIAL.sub(" ", text).split(","))
     return frozenset(form for form in forms if form)
 
 
-def vocabulary_words(forms: frozenset[str]) -> set[str]:
-    """The words a text adds to the spelling vocabulary (from its exact forms)."""
-    return {
-        word for form in forms for word in form.split() if len(word) >= MIN_WORD and word.isalpha()
+@functools.lru_cache(maxsize=300_000)
+def text_keys(text: str, source: str) -> tuple[frozenset[str], frozenset[str]]:
+    """What one title or name adds to a document: its `exact` field values (whole forms and
+    bags) and its spelling-vocabulary words. Cached: index terms repeat across codes."""
+    exact = exact_forms(text, source)
+    words = {
+        word for form in exact for word in form.split() if len(word) >= MIN_WORD and word.isalpha()
     }
+    return exact | bag_forms(text, source), frozenset(words)
 
 
 def day_number(value: date | str | None, default: int) -> int:
@@ -171,7 +223,7 @@ def _documents(conn: sqlite3.Connection) -> Iterator[tuple[dict[str, Any], set[s
         "SELECT id, system, code, kind, short_title, long_title, billable, parent_id, status, "
         "added_date, terminated_date FROM codes ORDER BY id"
     ).fetchall()
-    parents = {row["id"]: (row["parent_id"], row["code"]) for row in rows}
+    parents = {row["id"]: (row["parent_id"], code_key(row["code"])) for row in rows}
     terms = _terms_by_id(conn, rows)
     added = dict(
         conn.execute(
@@ -184,10 +236,14 @@ def _documents(conn: sqlite3.Connection) -> Iterator[tuple[dict[str, Any], set[s
             continue
         titles = dict.fromkeys((row["long_title"], row["short_title"]))
         fields: dict[str, list[str]] = {"title": [t for t in titles if t]}
-        exact = {form for title in fields["title"] for form in exact_forms(title, "title")}
+        # Short titles are abbreviations ("Inj naloxone hcl"): searched by word, not whole.
+        exact, vocabulary = text_keys(row["long_title"], "title")
+        exact, vocabulary = set(exact), set(vocabulary)
         for source, term in terms.get(row["id"], ()):
             fields.setdefault(FIELD_OF_SOURCE.get(source, "index"), []).append(term)
-            exact |= exact_forms(term, source)
+            more, words = text_keys(term, source)
+            exact |= more
+            vocabulary |= words
         document = {
             "id": row["id"],
             "system": row["system"],
@@ -199,15 +255,15 @@ def _documents(conn: sqlite3.Connection) -> Iterator[tuple[dict[str, Any], set[s
             "valid_from": day_number(row["added_date"] or added.get(row["id"]), -FOREVER),
             "valid_to": day_number(row["terminated_date"], FOREVER),
         }
-        yield document, vocabulary_words(frozenset(exact))
+        yield document, vocabulary
 
 
 def _ancestor_codes(
     parent_id: int | None, parents: dict[int, tuple[int | None, str]]
 ) -> Iterator[str]:
     while parent_id is not None:
-        parent_id, code = parents[parent_id]
-        yield code_key(code)
+        parent_id, key = parents[parent_id]
+        yield key
 
 
 def _terms_by_id(
@@ -217,6 +273,7 @@ def _terms_by_id(
     terms: dict[int, list[tuple[str, str]]] = defaultdict(list)
     for code_id, term, source in conn.execute("SELECT DISTINCT code_id, term, source FROM terms"):
         terms[code_id].append((source, term))
+    _carry_drug_names(conn, terms, {row["id"]: row["status"] for row in rows})
     by_key: dict[str, list[int]] = defaultdict(list)
     for row in rows:
         if row["kind"] not in NOT_SEARCHED_KINDS:
@@ -227,6 +284,22 @@ def _terms_by_id(
             for code_id in _ids_for(target, by_key, keys):
                 terms[code_id].append(("lay", term))
     return terms
+
+
+CARRIED_NAME_SOURCES = frozenset({"drug-table", "drug-table-brand"})
+
+
+def _carry_drug_names(
+    conn: sqlite3.Connection, terms: dict[int, list[tuple[str, str]]], status: dict[int, str]
+) -> None:
+    """The 2019 Table of Drugs names codes that may have ended since (Narcan -> J2310, ended
+    2025): carry its names to the active codes for the same drug (J2312), as a search synonym."""
+    pairs = conn.execute("SELECT code_id, similar_id FROM similar WHERE kind = 'same-drug'")
+    for ended, active in pairs.fetchall():
+        if status.get(ended) == "active" or status.get(active) != "active":
+            continue
+        carried = [(s, t) for s, t in terms.get(ended, ()) if s in CARRIED_NAME_SOURCES]
+        terms[active].extend(carried)
 
 
 def _ids_for(target: str, by_key: dict[str, list[int]], keys: list[str]) -> list[int]:

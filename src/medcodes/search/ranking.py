@@ -12,6 +12,7 @@ RULES: dict[str, float] = {
     "code prefix": 500_000,  # `E11.` / `J90`: the subtree in official order
     "exact title": 100_000,  # the whole query is the code's title
     "exact synonym": 80_000,  # ... or one of its other names
+    "same words": 60_000,  # the same words in any order, nonessential modifiers ignored
     "all words": 10_000,
     "lay phrase": 9_000,  # a curated lay phrase inside a longer query ("hives on my skin")
     "some words": 1_000,
