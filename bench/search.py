@@ -65,8 +65,8 @@ def main() -> None:
     print(f"queries: {len(queries)} x {args.repeat} = {len(latencies)}")
     print(f"search latency: p50 {p50:.3f} ms  p99 {p99:.3f} ms  max {max(latencies):.3f} ms")
     print(
-        f"baseline (one BM25 term query on titles, first word of each query): p50 {b50:.3f} ms; search/baseline p50 ratio "
-        f"{p50 / b50:.1f}x"
+        f"baseline (one BM25 term query on titles, first word of each query): p50 {b50:.3f} ms;"
+        f" search/baseline p50 ratio {p50 / b50:.1f}x"
     )
     for kind, value in sorted(scores.items()):
         row = value.as_dict()

@@ -6,6 +6,7 @@ Filters apply to every rule except exact codes, which are always shown (labelled
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -368,16 +369,22 @@ class Searcher:
 
     def _adjustment(self, code_id: int, asked: set[str]) -> float:
         """Within a rule: active, billable, general codes first (ranking.py explains each)."""
+        stems, fixed = self._profile(code_id)
+        return fixed - ranking.EXTRA_WORD_PENALTY * len(stems - asked)
+
+    @functools.lru_cache(maxsize=65_536)  # noqa: B019 - one Searcher per process, kept for life
+    def _profile(self, code_id: int) -> tuple[frozenset[str], float]:
+        """A code's title words that can count as extra, and its query-independent adjustment."""
         info = self.codes[code_id]
-        extra = set(self.analyzer.analyze(info.title)) - asked - ranking.DEFAULT_MARKERS
-        adjustment = -ranking.DEPTH_PENALTY * info.depth - ranking.EXTRA_WORD_PENALTY * len(extra)
+        stems = frozenset(self.analyzer.analyze(info.title)) - ranking.DEFAULT_MARKERS
+        fixed = -ranking.DEPTH_PENALTY * info.depth
         if info.status != "active":
-            adjustment -= ranking.TERMINATED_PENALTY
+            fixed -= ranking.TERMINATED_PENALTY
         if not info.billable:
-            adjustment -= ranking.HEADER_PENALTY
+            fixed -= ranking.HEADER_PENALTY
         if "unspecified" in info.title.lower():
-            adjustment += ranking.UNSPECIFIED_BONUS
-        return adjustment
+            fixed += ranking.UNSPECIFIED_BONUS
+        return stems, fixed
 
     def _facets(self, query: tantivy.Query | None) -> dict[str, int]:
         if query is None:
