@@ -47,6 +47,9 @@ FIELD_OF_SOURCE = {
 NOT_SEARCHED_KINDS = ("chapter", "section", "group", "body-system")
 FOREVER = 10**6  # days: "no end date"
 MAX_LAY_PREFIX_CODES = 40
+# tantivy's indexing memory: a larger heap means fewer segments but the whole build must stay
+# under 1 GB peak RSS (catalog data is still in memory when the index is written).
+WRITER_HEAP_BYTES = 120_000_000
 
 
 def index_path(catalog: Path) -> Path:
@@ -148,7 +151,7 @@ def exact_forms(text: str, source: str) -> frozenset[str]:
     return frozenset(form for form in forms if form)
 
 
-@functools.lru_cache(maxsize=300_000)
+@functools.lru_cache(maxsize=100_000)
 def text_keys(text: str, source: str) -> tuple[frozenset[str], frozenset[str]]:
     """What one title or name adds to a document: its `exact` field values (whole forms and
     bags) and its spelling-vocabulary words. Cached: index terms repeat across codes."""
@@ -192,7 +195,7 @@ def write_index(catalog: Path, directory: Path) -> int:
     try:
         index = tantivy.Index(schema(), path=str(directory))
         index.register_tokenizer(ANALYZER, analyzer())
-        writer = index.writer(heap_size=400_000_000, num_threads=1)
+        writer = index.writer(heap_size=WRITER_HEAP_BYTES, num_threads=1)
         count = 0
         words: Counter[str] = Counter()
         for document, vocabulary in _documents(conn):
@@ -201,6 +204,7 @@ def write_index(catalog: Path, directory: Path) -> int:
             count += 1
         writer.commit()
         writer.wait_merging_threads()
+        text_keys.cache_clear()  # the build's peak memory counts: drop what served it
         (build_id,) = conn.execute("SELECT value FROM meta WHERE key = 'build_id'").fetchone()
     finally:
         conn.close()
