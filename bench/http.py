@@ -2,7 +2,9 @@
 
 Starts the server on 127.0.0.1 (free port, `--workers`), runs each scenario `--runs` times for
 `--seconds` each, prints the median requests/s, latency p50/p99 and errors, then stops it.
-Requests rotate over many distinct queries and codes, so caches see realistic variety.
+Search is measured twice: 40 popular queries (steady state of the per-worker result cache)
+and requests that are all distinct (dev-set queries x limits x system filters, never repeated:
+every one runs the engine), so the cache's share of the figure is visible.
 
     python bench/http.py [--catalog var/medcodes.db] [--workers 2] [--seconds 8] [--runs 3]
 """
@@ -38,7 +40,40 @@ QUERIES = [
     "kidney failure", "urinary tract infection", "back pain", "obesity", "prostate", "stroke",
     "anemia", "vaccine",
 ]  # fmt: skip
-SCENARIOS = ("baseline /-/ping", "search /api/v1/search", "code page /code/{code}")
+SCENARIOS = (
+    "baseline /-/ping",
+    "search, 40 popular (cached)",
+    "search, all distinct",
+    "code page /code/{code}",
+)
+DEV_SET = Path(__file__).resolve().parents[1] / "tests" / "search" / "dev_queries.tsv"
+SYSTEM_FILTERS = ("", "&system=HCPCS", "&system=ICD10CM", "&system=ICD10PCS")
+
+
+def distinct_searches(count: int) -> list[str]:
+    """`count` different search requests (dev-set queries x filters x limits): none repeats
+    within a run, so every one misses the per-worker result cache and runs the engine."""
+    queries = [line.split("\t")[0] for line in DEV_SET.read_text("utf-8").splitlines()[1:] if line]
+    variants = [
+        f"{system}&billable={billable}&include_terminated={ended}&limit={limit}"
+        for system in SYSTEM_FILTERS
+        for billable in ("false", "true")
+        for ended in ("false", "true")
+        for limit in (10, 7, 20, 5)
+    ]
+    paths = [
+        f"/api/v1/search?q={quote(query)}{variant}" for variant in variants for query in queries
+    ]
+    return paths[:count]
+
+
+DISTINCT_PER_RUN = 9_000  # more than one run makes: no run repeats a request
+
+
+def _split(paths: list[str], parts: int) -> list[list[str]]:
+    """Disjoint shares of `paths`, one per run."""
+    size = len(paths) // parts
+    return [paths[i * size : (i + 1) * size] for i in range(parts)]
 
 
 def free_port() -> int:
@@ -123,7 +158,8 @@ def main() -> None:
         pages = [f"/code/{quote(c)}" for c in sample_codes(args.catalog)]
         for path in searches + pages:  # warm each worker's caches a little, like a live server
             urlopen(base + path, timeout=10).read()
-        scripts = [None, rotating_script(searches), rotating_script(pages)]
+        distinct = distinct_searches(DISTINCT_PER_RUN * args.runs)
+        scripts = [None, rotating_script(searches), None, rotating_script(pages)]
         print(
             f"wrk: {args.workers} workers, {args.connections} connections, "
             f"{args.runs} x {args.seconds}s per scenario; medians of runs"
@@ -133,8 +169,16 @@ def main() -> None:
         )
         baseline = 0.0
         for name, script in zip(SCENARIOS, scripts, strict=True):
-            url = base + ("/-/ping" if script is None else "/")
-            runs = [run_wrk(url, script, args.seconds, args.connections) for _ in range(args.runs)]
+            if name == "search, all distinct":
+                runs = [
+                    run_wrk(base + "/", rotating_script(part), args.seconds, args.connections)
+                    for part in _split(distinct, args.runs)
+                ]
+            else:
+                url = base + ("/-/ping" if script is None else "/")
+                runs = [
+                    run_wrk(url, script, args.seconds, args.connections) for _ in range(args.runs)
+                ]
             rps = statistics.median(r["rps"] for r in runs)
             baseline = baseline or rps
             print(

@@ -15,7 +15,8 @@ def test_search_finds_a_brand_name(client: TestClient) -> None:
 
 
 def test_search_filters_by_system_and_keeps_facets(client: TestClient) -> None:
-    body = client.get("/api/v1/search", params={"q": "diabetes", "system": "icd10cm"}).json()
+    params = {"q": "diabetes", "system": "icd10cm", "facets": "true"}
+    body = client.get("/api/v1/search", params=params).json()
     assert {hit["system"] for hit in body["results"]} == {"ICD10CM"}
     assert body["facets"]["ICD10CM"] > 100
 

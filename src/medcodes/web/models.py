@@ -39,7 +39,9 @@ class SearchOut(BaseModel):
     total: int
     took_ms: float
     results: list[HitOut]
-    facets: dict[str, int] = Field(description="Hits per system before the system filter.")
+    facets: dict[str, int] = Field(
+        description="Hits per system before the system filter (when asked with facets=true)."
+    )
     message: str | None = None
     did_you_mean: str | None = None
     release: dict[str, str] = Field(description="The current release of each system searched.")

@@ -31,6 +31,7 @@ def run_search(
     active_on: date | None = None,
     limit: int = 10,
     offset: int = 0,
+    facets: bool = True,
 ) -> SearchResult:
     """The search's result, remembered per process (`took_ms` is the engine time of the first
     run). Autocomplete traffic repeats prefixes and popular queries often."""
@@ -43,6 +44,6 @@ def run_search(
             active_on=active_on,
             limit=limit,
             offset=offset,
-            facets=True,
+            facets=facets,
         )
     )

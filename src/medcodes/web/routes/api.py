@@ -44,10 +44,11 @@ async def search(
     active_on: Annotated[date | None, Query(description="Codes valid on this day.")] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 10,
     offset: Annotated[int, Query(ge=0, le=10_000)] = 0,
+    facets: Annotated[bool, Query(description="Also count hits per system.")] = False,
 ) -> Response:
-    """Codes matching words or a code, best first, with facet counts per system."""
+    """Codes matching words or a code, best first; with `facets=true`, hits per system."""
     filters = (parse_systems(system), billable, include_terminated, active_on, limit, offset)
-    return JSONOut(search_json(site, q, *filters))
+    return JSONOut(search_json(site, q, *filters, facets))
 
 
 @lru_cache(maxsize=CACHED_SEARCHES)
@@ -60,6 +61,7 @@ def search_json(
     active_on: date | None,
     limit: int,
     offset: int,
+    facets: bool,
 ) -> bytes:
     """The answer of /api/v1/search, serialised once per distinct request."""
     result = run_search(
@@ -71,6 +73,7 @@ def search_json(
         active_on=active_on,
         limit=limit,
         offset=offset,
+        facets=facets,
     )
     out = SearchOut(
         query=result.query,

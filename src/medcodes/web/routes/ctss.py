@@ -94,7 +94,9 @@ def _search(table: Table, searcher: SearcherDep, **params: Any) -> Response:
     code_field = params["cf"] or "code"
     _fields(table, f"{code_field},{params['sf'] or ''}", "", "cf or sf")  # checked, not used
     text = " ".join(part for part in (terms, params["q"]) if part)
-    result = run_search(searcher, text, (table.system,), billable=True, limit=count, offset=offset)
+    result = run_search(
+        searcher, text, (table.system,), billable=True, limit=count, offset=offset, facets=False
+    )
     catalog = searcher.catalog
     codes = [catalog.get(hit.code, hit.system) for hit in result.hits]
     values = table.fields
