@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from medcodes.catalog.rows import HistoryRow
+from medcodes.catalog.rows import CodeRow, HistoryRow
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,15 +43,35 @@ class Merged:
     in_newest: bool
 
 
-def lifecycle(item: Merged, newest: Snapshot) -> dict[str, object]:
-    """Status fields of a CodeRow: active, or terminated the day before the newest release."""
+def merged_row(
+    system: str,
+    code: str,
+    item: Merged,
+    newest: Snapshot,
+    *,
+    kind: str,
+    parent: str | None,
+    sort: tuple[str, int],
+    title_source: str,
+) -> CodeRow:
+    """The catalog row of a code seen across releases: titles from its newest release;
+    active, or terminated the day before the newest release that lacks it."""
     terminated = None if item.in_newest else newest.effective_date - timedelta(days=1)
-    return {
-        "status": "active" if item.in_newest else "terminated",
-        "first_release": item.first_release,
-        "last_release": item.last_release,
-        "terminated_date": terminated,
-    }
+    return CodeRow(
+        system,
+        code,
+        kind,
+        item.latest.short_title,
+        item.latest.long_title,
+        item.latest.billable and item.in_newest,
+        parent,
+        sort,
+        title_source,
+        status="active" if item.in_newest else "terminated",
+        first_release=item.first_release,
+        last_release=item.last_release,
+        terminated_date=terminated,
+    )
 
 
 def merge_snapshots(snapshots: Sequence[Snapshot]) -> dict[str, Merged]:
@@ -75,57 +95,24 @@ def diff_history(system: str, snapshots: Sequence[Snapshot], basis: str) -> list
 
 def _diff_pair(system: str, before: Snapshot, after: Snapshot, basis: str) -> list[HistoryRow]:
     how = f"{basis}: {before.release} -> {after.release}"
+    last_day = after.effective_date - timedelta(days=1)
+
+    def event(code: str, name: str, old: str, new: str, day: date = after.effective_date) -> None:
+        events.append(HistoryRow(system, code, after.release, day, name, old, new, how))
+
     events: list[HistoryRow] = []
     for code, new in after.entries.items():
         old = before.entries.get(code)
         if old is None:
-            events.append(
-                HistoryRow(
-                    system,
-                    code,
-                    after.release,
-                    after.effective_date,
-                    "added",
-                    "",
-                    new.long_title,
-                    how,
-                )
-            )
-        else:
-            if old.long_title != new.long_title:
-                events.append(
-                    HistoryRow(
-                        system,
-                        code,
-                        after.release,
-                        after.effective_date,
-                        "revised",
-                        old.long_title,
-                        new.long_title,
-                        how,
-                    )
-                )
-            if old.billable != new.billable:
-                # The addenda list these as a code deleted and a header added (or back).
-                event = "subdivided" if old.billable else "made billable"
-                events.append(
-                    HistoryRow(
-                        system,
-                        code,
-                        after.release,
-                        after.effective_date,
-                        event,
-                        old.long_title,
-                        new.long_title,
-                        how,
-                    )
-                )
-    last_day = after.effective_date - timedelta(days=1)
+            event(code, "added", "", new.long_title)
+            continue
+        if old.long_title != new.long_title:
+            event(code, "revised", old.long_title, new.long_title)
+        if old.billable != new.billable:
+            # The addenda list these as a code deleted and a header added (or back).
+            name = "subdivided" if old.billable else "made billable"
+            event(code, name, old.long_title, new.long_title)
     for code, old in before.entries.items():
         if code not in after.entries:
-            events.append(
-                HistoryRow(
-                    system, code, after.release, last_day, "terminated", old.long_title, "", how
-                )
-            )
+            event(code, "terminated", old.long_title, "", last_day)
     return events

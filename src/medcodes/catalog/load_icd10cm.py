@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from medcodes.catalog.history import Merged, Snapshot, diff_history, lifecycle, merge_snapshots
+from medcodes.catalog.history import Merged, Snapshot, diff_history, merge_snapshots, merged_row
 from medcodes.catalog.rows import CodeRow, Loaded, NoteRow, SeventhRow, TermRow
 from medcodes.catalog.sources_read import manifest_row, of_kind, order_snapshot, release_rows
 from medcodes.sources import icd10cm, icd10cm_index
@@ -136,17 +136,15 @@ def _code_rows(
             else (category_section.get(code) or _section_by_range(key, sections))
         )
         kind = "category" if len(key) == 3 else ("code" if item.latest.billable else "subcategory")
-        yield CodeRow(
+        yield merged_row(
             SYSTEM,
             code,
-            kind,
-            item.latest.short_title,
-            item.latest.long_title,
-            item.latest.billable and item.in_newest,
-            parent,
-            (key, 2),
-            sources_by_release[item.last_release],
-            **lifecycle(item, newest),
+            item,
+            newest,
+            kind=kind,
+            parent=parent,
+            sort=(key, 2),
+            title_source=sources_by_release[item.last_release],
         )
 
 

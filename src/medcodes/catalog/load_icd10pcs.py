@@ -11,7 +11,7 @@ import bisect
 from collections.abc import Iterator
 from pathlib import Path
 
-from medcodes.catalog.history import Merged, Snapshot, diff_history, lifecycle, merge_snapshots
+from medcodes.catalog.history import Merged, Snapshot, diff_history, merge_snapshots, merged_row
 from medcodes.catalog.rows import AxisValueRow, CodeRow, Loaded, TermRow
 from medcodes.catalog.sources_read import manifest_row, of_kind, order_snapshot, release_rows
 from medcodes.sources import icd10pcs, icd10pcs_index
@@ -97,17 +97,15 @@ def _code_rows(
     for code, item in merged.items():
         kind = KIND_BY_LENGTH.get(len(code), "code")
         parent = code[:3] if len(code) == 7 else code[:2]
-        yield CodeRow(
+        yield merged_row(
             SYSTEM,
             code,
-            kind,
-            item.latest.short_title,
-            item.latest.long_title,
-            item.latest.billable and item.in_newest,
-            parent,
-            (code, 0),
-            sources_by_release[item.last_release],
-            **lifecycle(item, newest),
+            item,
+            newest,
+            kind=kind,
+            parent=parent,
+            sort=(code, 0),
+            title_source=sources_by_release[item.last_release],
         )
 
 

@@ -14,20 +14,21 @@ from typing import Any
 from medcodes.errors import CatalogMissing, UnknownCode
 from medcodes.systems import System, code_key
 
+# Every kind of ICD-10-CM tabular note the catalog stores, in the tabular's order.
+NOTE_KINDS = (
+    "inclusionTerm",
+    "includes",
+    "excludes1",
+    "excludes2",
+    "codeFirst",
+    "useAdditionalCode",
+    "codeAlso",
+    "notes",
+    "sevenChrNote",
+)
 # Notes that hold for every code below the node that carries them (ICD-10-CM conventions,
 # section I.A.12-13 and I.B of the Official Guidelines); inclusion terms describe only their node.
-INHERITED_NOTE_KINDS = frozenset(
-    {
-        "includes",
-        "excludes1",
-        "excludes2",
-        "codeFirst",
-        "useAdditionalCode",
-        "codeAlso",
-        "notes",
-        "sevenChrNote",
-    }
-)
+INHERITED_NOTE_KINDS = frozenset(NOTE_KINDS) - {"inclusionTerm"}
 
 HISTORY_EVENTS = ("added", "revised", "subdivided", "made billable", "terminated")
 

@@ -10,7 +10,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 
-from medcodes.catalog.read import Catalog, Code, SourceFile
+from medcodes.catalog.read import NOTE_KINDS, Catalog, Code, SourceFile
 from medcodes.systems import System
 
 # Term sources in the catalog -> the kind of source file they were read from.
@@ -32,17 +32,6 @@ INDEX_TERMS_SHOWN = 6
 CHILDREN_SHOWN = 25
 HCPCS_FIELDS_SHOWN = frozenset(
     {"PRICE1", "PRICE2", "COV", "BETOS", "TOS1", "TOS2", "TOS3", "TOS4", "ASC_GRP", "STATUTE"}
-)
-ICD_NOTE_KINDS = (
-    "inclusionTerm",
-    "includes",
-    "excludes1",
-    "excludes2",
-    "codeFirst",
-    "useAdditionalCode",
-    "codeAlso",
-    "notes",
-    "sevenChrNote",
 )
 
 # How a HCPCS descriptor names a drug's form ("Injection, blinatumomab, 1 microgram").
@@ -307,7 +296,7 @@ class FactsReader:
                 self.ref(note.source),
             )
             for note in notes
-            if note.kind in ICD_NOTE_KINDS
+            if note.kind in NOTE_KINDS
         ]
         tabular = self.latest("icd10cm-tabular")
         for char, meaning in self._seventh(code, chain):
