@@ -162,3 +162,19 @@ def test_dev_set_quality_floor(searcher: Searcher) -> None:
     assert scores["all"].as_dict()["hit@10"] >= 0.95
     for kind, value in scores.items():
         assert value.as_dict()["hit@10"] >= 0.90, (kind, value.misses)
+
+
+def test_same_words_in_any_order_with_optional_modifiers(searcher: Searcher) -> None:
+    hit = searcher.search(SearchQuery("type 1 diabetes")).hits[0]
+    assert (hit.code, hit.matched.rule) == ("E10.9", "same words")
+    uti = searcher.search(SearchQuery("urinary tract infection")).hits[0]
+    assert uti.code == "N39.0" and "(tract)" in uti.matched.text
+
+
+def test_bare_drug_name_finds_the_drug_code_before_poisoning_codes(searcher: Searcher) -> None:
+    assert codes(searcher, "ondansetron")[0] in {"J2405", "Q0162"}
+
+
+def test_brand_of_an_ended_code_reaches_the_active_code(searcher: Searcher) -> None:
+    found = codes(searcher, "narcan")
+    assert found[0] == "J2312"  # naloxone today; J2310 (the 2019 Table of Drugs code) ended 2025

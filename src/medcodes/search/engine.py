@@ -20,6 +20,7 @@ from medcodes.search.index import (
     TEXT_FIELDS,
     analyzer,
     bag_form,
+    bag_forms,
     day_number,
     exact_form,
     exact_forms,
@@ -414,6 +415,7 @@ class Searcher:
             return Match(candidate.rule, "code", info.code)
         wanted = [set(self._stems(words)) for words in plan.alternatives]
         wanted_forms = {exact_form(" ".join(w)) for w in plan.alternatives}
+        wanted_bags = {bag_form(stems) for stems in wanted}
         rule = candidate.rule
         if rule == "exact synonym" and exact_forms(info.title, "title") & wanted_forms:
             return Match("exact title", "title", info.title)
@@ -431,6 +433,10 @@ class Searcher:
                     if exact_forms(text, "index-main") & wanted_forms:
                         name = "exact title" if field == "title" else "exact synonym"
                         return Match(name, FIELD_NAMES[field], text)
+                    continue
+                if rule == "same words":
+                    if bag_forms(text, "title") & wanted_bags:
+                        return Match(rule, FIELD_NAMES[field], text)
                     continue
                 stems = set(self.analyzer.analyze(text))
                 if any(w and w <= stems for w in wanted):
