@@ -30,6 +30,7 @@ browser:
 lint: $(BIN)/medcodes
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
+	$(BIN)/lint-imports
 
 ## test: lint, then every test (builds the real catalog once from $(SOURCES))
 test: $(BIN)/medcodes browser lint
