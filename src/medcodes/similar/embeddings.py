@@ -15,6 +15,7 @@ neighbours and nothing else changes.
 from __future__ import annotations
 
 import hashlib
+import sqlite3
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
@@ -25,6 +26,11 @@ from medcodes.errors import MedcodesError
 BATCH = 64
 NEIGHBOURS = 8
 MIN_COSINE = 0.55
+CHUNK_ROWS = 256  # rows of the all-pairs product at a time: 256 x 161k floats = 165 MB
+# General sentence embeddings do not know pharmacology ("Injection, blinatumomab" lands next
+# to any "-mab" injection; TECH_NOTES.md measured the same for brands): drug descriptors get
+# their neighbours from the same-drug pairs instead.
+NOT_EMBEDDED_PREFIX = "injection"
 Progress = Callable[[int, int], None]
 
 
@@ -68,37 +74,79 @@ def embed_catalog(catalog_path: Path, progress: Progress | None = None) -> tuple
     )
     (folder / "vectors.tmp.npy").replace(folder / "vectors.npy")
     (folder / "keys.tmp.tsv").replace(folder / "keys.tsv")
+    vectors = np.load(folder / "vectors.npy")
+    drugs = np.array([title.lower().startswith(NOT_EMBEDDED_PREFIX) for *_, title in rows])
+    write_neighbours(folder, [(s, c) for s, c, _ in rows], vectors, drugs, progress)
     return len(rows), len(missing)
+
+
+def write_neighbours(
+    folder: Path,
+    keys: list[tuple[str, str]],
+    vectors: object,
+    excluded: object,
+    progress: Progress | None = None,
+) -> None:
+    """Each code's nearest codes (cosine >= MIN_COSINE), computed once here so that pages and
+    `show` only look them up: neighbours.db beside the vectors, written aside then swapped."""
+    import numpy as np
+
+    temporary = folder / "neighbours.tmp.db"
+    temporary.unlink(missing_ok=True)
+    conn = sqlite3.connect(temporary)
+    conn.execute(
+        "CREATE TABLE neighbours (system TEXT, code TEXT, rank INTEGER, other_system TEXT, "
+        "other_code TEXT, score REAL)"
+    )
+    matrix = np.asarray(vectors, dtype=np.float32)
+    blocked = np.asarray(excluded, dtype=bool)
+    for start in range(0, len(keys), CHUNK_ROWS):
+        scores = matrix[start : start + CHUNK_ROWS] @ matrix.T
+        scores[:, blocked] = -1.0
+        for offset in range(scores.shape[0]):
+            scores[offset, start + offset] = -1.0  # not its own neighbour
+        keep = min(NEIGHBOURS, scores.shape[1] - 1)
+        best = np.argpartition(-scores, keep, axis=1)[:, :keep]
+        rows = []
+        for offset, candidates in enumerate(best):
+            row = start + offset
+            if blocked[row]:
+                continue
+            ranked = sorted(candidates.tolist(), key=lambda c: -scores[offset, c])
+            rows.extend(
+                (*keys[row], rank, *keys[other], float(scores[offset, other]))
+                for rank, other in enumerate(ranked)
+                if scores[offset, other] >= MIN_COSINE
+            )
+        conn.executemany("INSERT INTO neighbours VALUES (?,?,?,?,?,?)", rows)
+        if progress:
+            progress(min(start + CHUNK_ROWS, len(keys)), len(keys))
+    conn.execute("CREATE INDEX neighbours_code ON neighbours (system, code, rank)")
+    conn.commit()
+    conn.close()
+    temporary.replace(folder / "neighbours.db")
 
 
 def embedding_neighbours(catalog: Catalog, code: Code) -> list[Code]:
     """Nearest codes by embedding (cosine >= MIN_COSINE), nearest first; [] without embeddings
-    or for a code that has none (headers, terminated codes)."""
-    index = _load(embeddings_dir(catalog.path))
-    if index is None:
+    or for a code that has none (headers, terminated codes, drug descriptors)."""
+    conn = _neighbours(embeddings_dir(catalog.path))
+    if conn is None:
         return []
-    keys, vectors, row_of = index
-    row = row_of.get((code.system, code.code))
-    if row is None:
-        return []
-    scores = vectors @ vectors[row]
-    best = scores.argsort()[::-1][: NEIGHBOURS + 1]
-    found = []
-    for other in best.tolist():
-        if other != row and scores[other] >= MIN_COSINE:
-            found.extend(catalog.lookup(keys[other][1], keys[other][0]))
-    return found[:NEIGHBOURS]
+    rows = conn.execute(
+        "SELECT other_system, other_code FROM neighbours WHERE system = ? AND code = ? "
+        "ORDER BY rank",
+        (code.system, code.code),
+    ).fetchall()
+    return [found for system, other in rows for found in catalog.lookup(other, system)]
 
 
 @lru_cache(maxsize=4)
-def _load(folder: Path) -> tuple[list[tuple[str, str]], object, dict[tuple[str, str], int]] | None:
-    if not (folder / "vectors.npy").is_file():
+def _neighbours(folder: Path) -> sqlite3.Connection | None:
+    path = folder / "neighbours.db"
+    if not path.is_file():
         return None
-    import numpy as np
-
-    keys = [tuple(line.split("\t")[:2]) for line in (folder / "keys.tsv").read_text().splitlines()]
-    vectors = np.load(folder / "vectors.npy", mmap_mode="r")
-    return keys, vectors, {key: row for row, key in enumerate(keys)}  # type: ignore[misc]
+    return sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
 
 
 def _cached_vectors(folder: Path) -> dict[str, object]:
