@@ -112,7 +112,7 @@ def build(
 
     config = settings(sources=sources, catalog=catalog)
     parts = build_steps()
-    total = len(STEPS) + sum(len(v) for v in parts.values()) + 2  # + write, check
+    total = len(STEPS) + sum(len(v) for v in parts.values()) + 3  # + write, analyze, check
     with Progress(
         TextColumn("{task.description:<28}"),
         BarColumn(),

@@ -120,9 +120,9 @@ def _write(
                 ("warnings", "\n".join(loaded.warnings)),
             ],
         )
+        notify("analyzing catalog")
+        conn.execute("ANALYZE")  # query planner statistics; no VACUUM: nothing was deleted
         conn.commit()
-        conn.execute("ANALYZE")
-        conn.execute("VACUUM")
     finally:
         conn.close()
 
