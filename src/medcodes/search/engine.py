@@ -43,7 +43,7 @@ FIELD_NAMES = {
     "index": "index term",
 }
 CANDIDATES_EXTRA = 15  # retrieved beyond offset+limit so adjustments can reorder
-WHOLE_NAME_BOOST = 1000.0  # an exact form scores this (constant-score term sets), a bag 1
+WHOLE_NAME_BOOST = 1000.0  # an exact form scores this (constant-score queries), a bag 1
 MAX_DROP_ONE_WORDS = 6  # longer queries fall back to any word
 
 
@@ -221,7 +221,7 @@ class Searcher:
                 variants = [corrected, *self._corrected_rewrites(corrected, plan.words)]
                 asked |= set(self._stems(corrected))
                 forms = sorted({exact_form(" ".join(words)) for words in variants})
-                exact = tantivy.Query.term_set_query(self.schema, "exact", forms)
+                exact = tantivy.Query.const_score_query(self._any_term("exact", forms), 1.0)
                 bonus = ranking.EXACT_AFTER_CORRECTION_BONUS
                 self._collect("fuzzy", self._filtered(exact, filters), want, out, bonus, asked)
                 rule, fallback = (
@@ -243,14 +243,19 @@ class Searcher:
     def _whole_names(
         self, word_lists: tuple[tuple[str, ...], ...], alternatives: list[tuple[str, ...]]
     ) -> tantivy.Query:
-        """Exact titles or names (boosted, so the score tells the rule) or the same words."""
+        """Exact titles or names, or the same words; constant scores (WHOLE_NAME_BOOST for an
+        exact form, 1 for a bag), so the score tells the rule."""
         forms = sorted({exact_form(" ".join(words)) for words in word_lists})
         bags = sorted({bag_form(stems) for stems in alternatives})
-        exact = tantivy.Query.term_set_query(self.schema, "exact", forms)
         return tantivy.Query.boolean_query(
             [
-                (Should, tantivy.Query.boost_query(exact, WHOLE_NAME_BOOST)),
-                (Should, tantivy.Query.term_set_query(self.schema, "exact", bags)),
+                (
+                    Should,
+                    tantivy.Query.const_score_query(
+                        self._any_term("exact", forms), WHOLE_NAME_BOOST
+                    ),
+                ),
+                (Should, tantivy.Query.const_score_query(self._any_term("exact", bags), 1.0)),
             ]
         )
 
@@ -283,6 +288,16 @@ class Searcher:
 
     def _known_word(self, word: str) -> bool:
         return all(self._known(stem) for stem in self.analyzer.analyze(word))
+
+    def _any_term(self, field: str, values: list[str]) -> tantivy.Query:
+        """Any of `values` in a raw field, as a disjunction of term lookups: tantivy's term-set
+        query walks the whole term dictionary (0.19 ms on `exact`; this takes 0.005 ms)."""
+        terms = [tantivy.Query.term_query(self.schema, field, value) for value in values]
+        return (
+            terms[0]
+            if len(terms) == 1
+            else tantivy.Query.boolean_query([(Should, term) for term in terms])
+        )
 
     def _count(self, query: tantivy.Query) -> int:
         """Documents matching `query` (tantivy needs a limit of at least one)."""
@@ -318,7 +333,7 @@ class Searcher:
     def _filters(self, query: SearchQuery, with_system: bool) -> list[tantivy.Query]:
         filters: list[tantivy.Query] = []
         if with_system and query.systems:
-            filters.append(tantivy.Query.term_set_query(self.schema, "system", list(query.systems)))
+            filters.append(self._any_term("system", list(query.systems)))
         if query.billable_only:
             filters.append(tantivy.Query.term_query(self.schema, "billable", 1))
         if not query.include_terminated and query.active_on is None:
