@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import Any
 
 from rich.console import Console
@@ -23,6 +25,11 @@ NOTE_LABELS = {
 }
 
 
+def plain(out: Console) -> Callable[..., None]:
+    """`say(text)`: print one line as is (no rich markup: titles contain brackets)."""
+    return functools.partial(out.print, markup=False)
+
+
 def print_details(
     out: Console, details: CodeDetails, policies: list[Any] = (), similar: list[Any] = ()
 ) -> None:
@@ -32,7 +39,7 @@ def print_details(
     flag = "billable" if code.billable else "not billable (header)"
     if code.kind == "modifier" or (code.system == "HCPCS" and code.status != "active"):
         flag = code.kind
-    say = lambda text="": out.print(text, markup=False)  # noqa: E731
+    say = plain(out)
     say(f"{code.code}  {code.long_title}")
     say(f"  {SYSTEM_NAMES[System(code.system)]} {code.kind}, {flag}, {status}")
     if code.short_title and code.short_title != code.long_title:
@@ -98,7 +105,7 @@ def print_details(
 
 
 def print_info(out: Console, report: dict[str, Any]) -> None:
-    say = lambda text="": out.print(text, markup=False)  # noqa: E731
+    say = plain(out)
     meta = report["meta"]
     say(f"Catalog {report['catalog']}")
     say(f"  built {meta.get('built_at')} by medcodes {meta.get('medcodes_version')}")
@@ -118,7 +125,7 @@ def print_info(out: Console, report: dict[str, Any]) -> None:
 
 def print_hits(out: Console, result: Any) -> None:
     """Search results, one line each, with why each matched."""
-    say = lambda text="": out.print(text, markup=False)  # noqa: E731
+    say = plain(out)
     if result.message:
         say(result.message)
     if result.did_you_mean:

@@ -96,11 +96,11 @@ def diff_history(system: str, snapshots: Sequence[Snapshot], basis: str) -> list
 def _diff_pair(system: str, before: Snapshot, after: Snapshot, basis: str) -> list[HistoryRow]:
     how = f"{basis}: {before.release} -> {after.release}"
     last_day = after.effective_date - timedelta(days=1)
+    events: list[HistoryRow] = []
 
     def event(code: str, name: str, old: str, new: str, day: date = after.effective_date) -> None:
         events.append(HistoryRow(system, code, after.release, day, name, old, new, how))
 
-    events: list[HistoryRow] = []
     for code, new in after.entries.items():
         old = before.entries.get(code)
         if old is None:

@@ -69,7 +69,7 @@ def load_icd10cm(located: list[Located], sources_dir: Path) -> Loaded:
         for char, meaning in n.seven_chr_def
     )
     loaded.terms.extend(_inclusion_terms(nodes, known))
-    loaded.terms.extend(_index_terms(located, sources_dir, known, loaded))
+    _add_index_terms(located, sources_dir, known, loaded)
     loaded.history.extend(diff_history(SYSTEM, snapshots, "order files compared"))
     loaded.releases.extend(release_rows(SYSTEM, snapshots))
     for item in of_kind(located, Kind.CM_ADDENDA):
@@ -185,22 +185,22 @@ def _inclusion_terms(nodes: list[icd10cm.TabularNode], known: set[str]) -> Itera
                 yield TermRow(SYSTEM, node.code, note.text, NOTE_TERM_SOURCES[note.kind])
 
 
-def _index_terms(
+def _add_index_terms(
     located: list[Located], sources_dir: Path, known: set[str], loaded: Loaded
-) -> Iterator[TermRow]:
+) -> None:
+    """Index headings as terms of the codes they name; the index files join the manifest, and
+    entries naming a code in no ingested release are counted in the warnings."""
     for kind, (label, parse) in INDEX_PARSERS.items():
         for item in of_kind(located, kind):
             terms = list(parse(item.path))
             loaded.manifest.append(manifest_row(item, sources_dir, len(terms)))
-            unknown = 0
-            for term in terms:
-                if term.code in known:
-                    source = f"{label}-main" if term.main_term else label
-                    yield TermRow(SYSTEM, term.code, term.term, source)
-                else:
-                    unknown += 1
-            if unknown:
+            kept = [term for term in terms if term.code in known]
+            loaded.terms.extend(
+                TermRow(SYSTEM, t.code, t.term, f"{label}-main" if t.main_term else label)
+                for t in kept
+            )
+            if len(kept) < len(terms):
                 loaded.warnings.append(
-                    f"{item.path.name}: {unknown} index entries point to codes not in any "
-                    "ingested release (kept out of search)"
+                    f"{item.path.name}: {len(terms) - len(kept)} index entries point to codes "
+                    "not in any ingested release (kept out of search)"
                 )

@@ -101,6 +101,7 @@ def _insert_codes(conn: sqlite3.Connection, codes: list[CodeRow]) -> dict[Key, i
     ids = {(row.system, row.code): number for number, row in enumerate(ordered, start=1)}
     if len(ids) != len(ordered):
         raise ValueError("duplicate (system, code) among loaded codes")
+    by_key = {(row.system, row.code): row for row in ordered}
     depth: dict[Key, int] = {}
 
     def depth_of(row: CodeRow) -> int:
@@ -110,7 +111,6 @@ def _insert_codes(conn: sqlite3.Connection, codes: list[CodeRow]) -> dict[Key, i
             depth[key] = 0 if parent is None else depth_of(parent) + 1
         return depth[key]
 
-    by_key = {(row.system, row.code): row for row in ordered}
     conn.executemany(
         "INSERT INTO codes VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         (

@@ -31,7 +31,7 @@ from medcodes.search.model import CodeShape, Hit, Match, QueryPlan, SearchQuery,
 from medcodes.search.query import plan as make_plan
 from medcodes.search.query import required, rewrite
 from medcodes.search.spelling import Speller
-from medcodes.systems import System
+from medcodes.systems import System, code_key
 
 Must = tantivy.Occur.Must
 Should = tantivy.Occur.Should
@@ -54,6 +54,15 @@ class Candidate:
     score: float
     address: tantivy.DocAddress | None = None
     via: str = ""  # the lay phrase, for "lay phrase" hits
+
+
+@dataclass(frozen=True, slots=True)
+class Wanted:
+    """What a query asks for, in the forms hits are compared with (computed once a search)."""
+
+    stems: list[frozenset[str]]  # per alternative
+    forms: frozenset[str]  # whole exact forms
+    bags: frozenset[str]  # same words in any order
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +114,8 @@ class Searcher:
                 facets[system] = facets.get(system, 0) + 1
         ranked = sorted(candidates.values(), key=lambda c: -c.score)
         page = ranked[query.offset : want]
-        hits = [self._hit(candidate, plan) for candidate in page]
+        wanted = self._wanted(plan) if page else None
+        hits = [self._hit(candidate, wanted) for candidate in page]
         message = None if hits or query.offset else f"No codes match {plan.text!r}."
         return SearchResult(
             query.text,
@@ -351,8 +361,6 @@ class Searcher:
                 )
             )
         if query.within:
-            from medcodes.systems import code_key
-
             filters.append(tantivy.Query.term_query(self.schema, "within", code_key(query.within)))
         return filters
 
@@ -409,34 +417,40 @@ class Searcher:
         return {bucket["key"]: bucket["doc_count"] for bucket in result["s"]["buckets"]}
 
     # --- answers -----------------------------------------------------------------------------
-    def _hit(self, candidate: Candidate, plan: QueryPlan) -> Hit:
+    def _wanted(self, plan: QueryPlan) -> Wanted:
+        stems = [frozenset(self._stems(words)) for words in plan.alternatives]
+        return Wanted(
+            stems=stems,
+            forms=frozenset(exact_form(" ".join(words)) for words in plan.alternatives),
+            bags=frozenset(bag_form(words) for words in stems),
+        )
+
+    def _hit(self, candidate: Candidate, wanted: Wanted) -> Hit:
         info = self.codes[candidate.code_id]
         return Hit(
             info.system,
             info.code,
             info.title,
             round(candidate.score, 3),
-            self._match(candidate, plan, info),
+            self._match(candidate, wanted, info),
             info.status,
             info.billable,
             info.kind,
         )
 
-    def _match(self, candidate: Candidate, plan: QueryPlan, info: CodeInfo) -> Match:
+    def _match(self, candidate: Candidate, wanted: Wanted, info: CodeInfo) -> Match:
         """Which field made the hit: the title, else the first name holding every word."""
         if candidate.rule == "lay phrase":
             return Match(candidate.rule, "lay term", candidate.via)
         if candidate.address is None:
             return Match(candidate.rule, "code", info.code)
-        wanted = [set(self._stems(words)) for words in plan.alternatives]
-        wanted_forms = {exact_form(" ".join(w)) for w in plan.alternatives}
-        wanted_bags = {bag_form(stems) for stems in wanted}
+        wanted_forms, wanted_bags = wanted.forms, wanted.bags
         rule = candidate.rule
         if rule == "exact synonym" and exact_forms(info.title, "title") & wanted_forms:
             return Match("exact title", "title", info.title)
         if rule not in ("exact synonym", "same words"):
             title_stems = set(self.analyzer.analyze(info.title))
-            if any(w and w <= title_stems for w in wanted):  # the common case: no doc fetch
+            if any(w and w <= title_stems for w in wanted.stems):  # common case: no doc fetch
                 return Match(rule, "title", info.title)
         stored = self.searcher.doc(candidate.address)
         for field in TEXT_FIELDS:
@@ -454,7 +468,7 @@ class Searcher:
                         return Match(rule, FIELD_NAMES[field], text)
                     continue
                 stems = set(self.analyzer.analyze(text))
-                if any(w and w <= stems for w in wanted):
+                if any(w and w <= stems for w in wanted.stems):
                     return Match(rule, FIELD_NAMES[field], text)
         return Match(rule, "title", info.title)
 
