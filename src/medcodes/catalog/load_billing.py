@@ -13,11 +13,11 @@ codes and descriptors) are dropped here and never reach the catalog.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from medcodes.catalog.rows import Loaded
 from medcodes.catalog.sources_read import manifest_row, of_kind, skipped_warnings
@@ -27,12 +27,17 @@ from medcodes.sources.csv_table import SkippedRow, note_skipped
 from medcodes.sources.drugs import LEVEL2, AspCrosswalkRow, AspPriceRow, display_name
 from medcodes.sources.mue import UnitEdit, parse_mue
 from medcodes.sources.registry import Kind, Located
-from medcodes.sources.risk_adjustment import RiskWorkbook, parse_risk_workbook
+from medcodes.sources.risk_adjustment import (
+    DiagnosisCategories,
+    RiskWorkbook,
+    parse_risk_workbook,
+)
 from medcodes.systems import code_key
 
 UNKNOWN_SHOWN = 12  # codes named in a warning about codes no release holds
 MUE_TITLE = "Medically Unlikely Edits (MUE), practitioner services"
 Coded = TypeVar("Coded", AspPriceRow, UnitEdit)
+Record = Any  # a parsed row of one of the billing files
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,69 +96,19 @@ class BillingStep:
 
     def write(self, conn: sqlite3.Connection) -> list[str]:
         """Tie every row to its code and insert; returns warnings for codes no release holds."""
-        hcpcs = dict(conn.execute("SELECT code, id FROM codes WHERE system = 'HCPCS'"))
-        diagnoses = dict(conn.execute("SELECT code_key, id FROM codes WHERE system = 'ICD10CM'"))
-        unknown: dict[str, set[str]] = {}
-
-        def code_id(codes: dict[str, int], code: str, source: str) -> int | None:
-            found = codes.get(code)
-            if found is None:
-                unknown.setdefault(source, set()).add(code)
-            return found
-
-        _insert_files(conn, self._read.files)
-        _insert(
-            conn,
-            "ndc_packages",
-            (
-                (ndc11(row.ndc), row.ndc, cid, display_name(row.drug_name), row.labeler,
-                 row.hcpcs_dosage, str(row.package_size), str(row.package_qty),
-                 str(row.billing_units), str(row.billing_units_per_package), source)
-                for row, source in self._read.packages
-                if (cid := code_id(hcpcs, row.hcpcs, source)) is not None
-            ),
-        )  # fmt: skip
-        _insert(
-            conn,
-            "payment_limits",
-            (
-                (cid, row.dosage, _text(row.payment_limit), _text(row.coinsurance_percent),
-                 _text(row.awp_percent), row.notes, source)
-                for row, source in self._read.prices
-                if (cid := code_id(hcpcs, row.hcpcs, source)) is not None
-            ),
-        )  # fmt: skip
-        _insert(
-            conn,
-            "unit_limits",
-            (
-                (cid, edit.units, edit.indicator, edit.rationale, source)
-                for edit, source in self._read.edits
-                if (cid := code_id(hcpcs, edit.hcpcs, source)) is not None
-            ),
-        )
-        for book, source in self._read.risk:
-            _insert(
-                conn,
-                "risk_categories",
-                (
-                    (cid, item.model, item.category, int(item.used_for_payment), source)
-                    for row in book.rows
-                    if (cid := code_id(diagnoses, code_key(row.code), source)) is not None
-                    for item in row.categories
-                ),
-                ignore_repeats=True,
-            )
-            _insert(
-                conn,
-                "risk_category_labels",
-                ((label.model, label.category, label.label, source) for label in book.labels),
-            )
-        return [
-            f"{source}: {len(codes)} codes are in no ingested release (left out): "
-            + ", ".join(sorted(codes)[:UNKNOWN_SHOWN])
-            for source, codes in sorted(unknown.items())
-        ]
+        hcpcs = _Codes(conn, "HCPCS", lambda row: row.hcpcs)
+        diagnoses = _Codes(conn, "ICD10CM", lambda row: code_key(row.code))
+        read = self._read
+        _insert(conn, "billing_files", [_file_values(item) for item in read.files])
+        _insert(conn, "ndc_packages", hcpcs.rows(read.packages, _package_values))
+        _insert(conn, "payment_limits", hcpcs.rows(read.prices, _price_values))
+        _insert(conn, "unit_limits", hcpcs.rows(read.edits, _edit_values))
+        for book, source in read.risk:
+            rows = diagnoses.rows([(row, source) for row in book.rows], _category_values)
+            _insert(conn, "risk_categories", rows, ignore_repeats=True)
+            labels = [(label.model, label.category, label.label, source) for label in book.labels]
+            _insert(conn, "risk_category_labels", labels)
+        return hcpcs.warnings() + diagnoses.warnings()
 
     def _crosswalk(self, item: Located) -> None:
         rows = drugs.parse_asp_crosswalk(item.path)
@@ -169,6 +124,73 @@ class BillingStep:
         self._read.prices.extend((row, name) for row in rows if LEVEL2.fullmatch(row.hcpcs))
         self._read.files.append(_asp_file_row(item))
         return len(rows)
+
+
+class _Codes:
+    """One system's codes by lookup form, and how a file's row names its code; remembers the
+    codes the files name that the catalog lacks."""
+
+    def __init__(
+        self, conn: sqlite3.Connection, system: str, code_of: Callable[[Record], str]
+    ) -> None:
+        rows = conn.execute("SELECT code_key, id FROM codes WHERE system = ?", (system,))
+        self.ids: dict[str, int] = dict(rows)
+        self.code_of = code_of
+        self.unknown: dict[str, set[str]] = {}
+
+    def rows(
+        self, items: Iterable[tuple[Record, str]], values: Callable[[int, Record, str], list[tuple]]
+    ) -> list[tuple]:
+        """`values(code_id, item, source)` for every item whose code the catalog holds."""
+        out: list[tuple] = []
+        for item, source in items:
+            code = self.code_of(item)
+            found = self.ids.get(code)
+            if found is None:
+                self.unknown.setdefault(source, set()).add(code)
+            else:
+                out.extend(values(found, item, source))
+        return out
+
+    def warnings(self) -> list[str]:
+        return [
+            f"{source}: {len(codes)} codes are in no ingested release (left out): "
+            + ", ".join(sorted(codes)[:UNKNOWN_SHOWN])
+            for source, codes in sorted(self.unknown.items())
+        ]
+
+
+def _package_values(code_id: int, row: AspCrosswalkRow, source: str) -> list[tuple]:
+    return [
+        (ndc11(row.ndc), row.ndc, code_id, display_name(row.drug_name), row.labeler,
+         row.hcpcs_dosage, str(row.package_size), str(row.package_qty), str(row.billing_units),
+         str(row.billing_units_per_package), source)
+    ]  # fmt: skip
+
+
+def _price_values(code_id: int, row: AspPriceRow, source: str) -> list[tuple]:
+    return [
+        (code_id, row.dosage, _text(row.payment_limit), _text(row.coinsurance_percent),
+         _text(row.awp_percent), row.notes, source)
+    ]  # fmt: skip
+
+
+def _edit_values(code_id: int, edit: UnitEdit, source: str) -> list[tuple]:
+    return [(code_id, edit.units, edit.indicator, edit.rationale, source)]
+
+
+def _category_values(code_id: int, row: DiagnosisCategories, source: str) -> list[tuple]:
+    return [
+        (code_id, item.model, item.category, int(item.used_for_payment), source)
+        for item in row.categories
+    ]
+
+
+def _file_values(item: BillingFileRow) -> tuple:
+    return (
+        item.source, item.title, _day(item.effective_from), _day(item.effective_through),
+        item.covers, "\n".join(item.notes),
+    )  # fmt: skip
 
 
 def _first_per_code(rows: list[Coded], path: Path, skipped: list[SkippedRow]) -> list[Coded]:
@@ -215,24 +237,11 @@ def _workbook_row(item: Located, book: RiskWorkbook) -> BillingFileRow:
     )
 
 
-def _insert_files(conn: sqlite3.Connection, files: list[BillingFileRow]) -> None:
-    _insert(
-        conn,
-        "billing_files",
-        (
-            (f.source, f.title, _day(f.effective_from), _day(f.effective_through), f.covers,
-             "\n".join(f.notes))
-            for f in files
-        ),
-    )  # fmt: skip
-
-
 def _insert(
-    conn: sqlite3.Connection, table: str, rows: Iterable[tuple], ignore_repeats: bool = False
+    conn: sqlite3.Connection, table: str, rows: list[tuple], ignore_repeats: bool = False
 ) -> None:
     """Insert rows into one of the billing tables (`ignore_repeats`: a row the file repeats,
     such as a code listed twice for one category, is kept once)."""
-    rows = list(rows)
     if not rows:
         return
     verb = "INSERT OR IGNORE" if ignore_repeats else "INSERT"
