@@ -41,7 +41,7 @@ def test_blincyto_carton(searcher: Searcher, text: str) -> None:
     result = searcher.search(SearchQuery(text, facets=True))
     (hit,) = result.hits
     assert hit.code == "J9039" and hit.ndc and hit.ndc.units_per_package == "35"
-    assert (hit.matched.rule, hit.matched.field) == ("NDC", "NDC")
+    assert (hit.matched.rule, hit.matched.field) == ("NDC", "ASP NDC-HCPCS crosswalk")
     assert hit.matched.text == (
         "NDC 55513-0160-01 Blincyto (Amgen), 35 mcg per package = 35 units of J9039"
     )

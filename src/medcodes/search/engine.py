@@ -480,7 +480,7 @@ class Searcher:
         if candidate.rule == "lay phrase":
             return Match(candidate.rule, "lay term", candidate.via)
         if candidate.package is not None:
-            return Match(candidate.rule, "NDC", candidate.package.summary)
+            return Match(candidate.rule, "ASP NDC-HCPCS crosswalk", candidate.package.summary)
         if candidate.address is None:
             return Match(candidate.rule, "code", info.code)
         wanted_forms, wanted_bags = wanted.forms, wanted.bags
