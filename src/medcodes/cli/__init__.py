@@ -154,7 +154,7 @@ def show(
     """Print everything known about CODE, e.g. `medcodes show e119`."""
     from medcodes.catalog.policies import policies_for
     from medcodes.catalog.read import Catalog
-    from medcodes.cli_text import print_details
+    from medcodes.cli.text import print_details
     from medcodes.similar import similar_codes
     from medcodes.systems import parse_system
 
@@ -181,7 +181,7 @@ def show(
 def info(catalog: CatalogOpt = None, as_json: JsonOpt = False) -> None:
     """Print the catalog's manifest: sources, releases and counts per system."""
     from medcodes.catalog.read import Catalog
-    from medcodes.cli_text import print_info
+    from medcodes.cli.text import print_info
 
     config = settings(catalog=catalog)
     with Catalog(config.catalog) as cat:
@@ -250,7 +250,7 @@ def search(
     if as_json:
         emit_json(result_json(result))
         return
-    from medcodes.cli_text import print_hits
+    from medcodes.cli.text import print_hits
 
     print_hits(out, result)
 
@@ -316,9 +316,9 @@ def evaluate(
 
 def _register_feature_commands() -> None:
     """Commands that live in their own modules (they import helpers from this one)."""
-    from medcodes.cli_explain import explain_app
-    from medcodes.cli_policies import policies_command, similar_app
-    from medcodes.cli_web import serve_command
+    from medcodes.cli.explain import explain_app
+    from medcodes.cli.policies import policies_command, similar_app
+    from medcodes.cli.serve import serve_command
 
     app.add_typer(explain_app, name="explain")
     app.command("policies")(policies_command)
