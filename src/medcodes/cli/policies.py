@@ -1,17 +1,25 @@
-"""`medcodes policies CODE` and `medcodes similar ...`: thin commands over catalog.policies and
-similar/. Registered in cli.py (`app.command("policies")(policies_command)`,
-`app.add_typer(similar_app, name="similar")`).
+"""`medcodes policies CODE` and `medcodes similar ...`: thin commands over the facade's
+`policies()` and `similar()`. Registered in cli/__init__.py
+(`app.command("policies")(policies_command)`, `app.add_typer(similar_app, name="similar")`).
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from typing import Annotated
 
 import typer
 
-from medcodes.cli import CatalogOpt, JsonOpt, SystemOpt, emit_json, err, handles_errors, out
-from medcodes.cli import settings as resolve_settings
+from medcodes.cli.common import (
+    CatalogOpt,
+    CodeArg,
+    JsonOpt,
+    SystemOpt,
+    emit_json,
+    err,
+    handles_errors,
+    open_codes,
+    out,
+)
 
 similar_app = typer.Typer(
     help="Similar codes: `medcodes similar CODE`; `medcodes similar embed` precomputes "
@@ -22,26 +30,26 @@ similar_app = typer.Typer(
 
 @handles_errors
 def policies_command(
-    code: Annotated[str, typer.Argument(help="A code in any form: J9039, e119.")],
+    code: CodeArg,
     system: SystemOpt = None,
     catalog: CatalogOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """List the Medicare coverage documents and health-plan policies of CODE, with why."""
-    from medcodes.catalog.policies import policies_for
-    from medcodes.catalog.read import Catalog
-    from medcodes.systems import parse_system
-
-    with Catalog(resolve_settings(catalog=catalog).catalog) as cat:
-        found = cat.get(code, parse_system(system) if system else None)
-        links = policies_for(cat, found)
+    with open_codes(catalog) as codes:
+        answer = codes.policies(code, system)
+    found = answer.code
     if as_json:
         emit_json(
-            {"system": found.system, "code": found.code, "policies": [_link(x) for x in links]}
+            {
+                "system": found.system,
+                "code": found.code,
+                "policies": [_link(x) for x in answer.to_dict()["policies"]],
+            }
         )
         return
     for heading, owner_type in (("Medicare", "medicare"), ("Health plans", "health-plan")):
-        group = [link for link in links if link.policy.owner_type == owner_type]
+        group = [link for link in answer.policies if link.policy.owner_type == owner_type]
         out.print(f"{heading} ({len(group)})", markup=False)
         for link in group:
             p = link.policy
@@ -53,30 +61,26 @@ def policies_command(
             )
 
 
-def _link(link: object) -> dict[str, object]:
-    data = asdict(link)  # type: ignore[call-overload]
-    return {**data.pop("policy"), **data}
+def _link(link: dict[str, object]) -> dict[str, object]:
+    """A policy link flattened: the policy's fields, then why it is linked."""
+    policy = link.pop("policy")
+    return {**policy, **link}  # type: ignore[dict-item]
 
 
 @similar_app.command("show")
 @handles_errors
 def similar_show(
-    code: Annotated[str, typer.Argument(help="A code in any form: J9039, e119.")],
+    code: CodeArg,
     system: SystemOpt = None,
     limit: Annotated[int, typer.Option(min=1, max=50)] = 12,
     catalog: CatalogOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Print codes similar to CODE, each with the reason."""
-    from medcodes.catalog.read import Catalog
-    from medcodes.similar import similar_codes
-    from medcodes.systems import parse_system
-
-    with Catalog(resolve_settings(catalog=catalog).catalog) as cat:
-        found = cat.get(code, parse_system(system) if system else None)
-        similar = similar_codes(cat, found, limit)
+    with open_codes(catalog) as codes:
+        similar = codes.similar(code, system, limit).similar
     if as_json:
-        emit_json([asdict(item) for item in similar])
+        emit_json(similar)
         return
     for item in similar:
         out.print(
@@ -90,14 +94,14 @@ def similar_embed(catalog: CatalogOpt = None) -> None:
     """Compute sentence embeddings for every code (cached by text; rebuilds reuse them)."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
-    from medcodes.similar.embeddings import embed_catalog, embeddings_dir
-
-    path = resolve_settings(catalog=catalog).catalog
-    with Progress(
-        "embedding", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=err
-    ) as bar:
+    with (
+        open_codes(catalog) as codes,
+        Progress(
+            "embedding", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=err
+        ) as bar,
+    ):
         task = bar.add_task("embedding", total=None)
-        codes, new = embed_catalog(
-            path, progress=lambda done, total: bar.update(task, completed=done, total=total)
+        count, new, folder = codes.embed_similar(
+            progress=lambda done, total: bar.update(task, completed=done, total=total)
         )
-    out.print(f"{codes:,} codes, {new:,} newly embedded -> {embeddings_dir(path)}", markup=False)
+    out.print(f"{count:,} codes, {new:,} newly embedded -> {folder}", markup=False)

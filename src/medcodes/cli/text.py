@@ -1,28 +1,16 @@
-"""Plain-text rendering of catalog answers for the terminal (the CLI's only formatting code)."""
+"""Plain-text rendering of the library's answers for the terminal (the CLI's only formatting
+code)."""
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 
-from medcodes.catalog.read import CodeDetails
-from medcodes.systems import SYSTEM_NAMES, System
-
-NOTE_LABELS = {
-    "inclusionTerm": "Inclusion term",
-    "includes": "Includes",
-    "excludes1": "Excludes1",
-    "excludes2": "Excludes2",
-    "codeFirst": "Code first",
-    "useAdditionalCode": "Use additional code",
-    "codeAlso": "Code also",
-    "notes": "Note",
-    "sevenChrNote": "7th character note",
-    "processingNote": "Processing note",
-}
+if TYPE_CHECKING:
+    from medcodes.api import CodeView, Manifest, SearchResult
 
 
 def plain(out: Console) -> Callable[..., None]:
@@ -30,100 +18,103 @@ def plain(out: Console) -> Callable[..., None]:
     return functools.partial(out.print, markup=False)
 
 
-def print_details(
-    out: Console, details: CodeDetails, policies: list[Any] = (), similar: list[Any] = ()
-) -> None:
+def print_details(out: Console, view: CodeView) -> None:
     """Everything about one code, section by section, each naming its source."""
-    code = details.code
-    status = code.status if not code.terminated_date else f"{code.status} {code.terminated_date}"
-    flag = "billable" if code.billable else "not billable (header)"
-    if code.kind == "modifier" or (code.system == "HCPCS" and code.status != "active"):
-        flag = code.kind
+    flag = "billable" if view.billable else "not billable (header)"
+    if view.kind == "modifier" or (view.system == "HCPCS" and view.status != "active"):
+        flag = view.kind
     say = plain(out)
-    say(f"{code.code}  {code.long_title}")
-    say(f"  {SYSTEM_NAMES[System(code.system)]} {code.kind}, {flag}, {status}")
-    if code.short_title and code.short_title != code.long_title:
-        say(f"  Short: {code.short_title}")
-    if code.added_date:
-        say(f"  Added: {code.added_date}")
-    releases = f"{code.first_release} .. {code.last_release}" if code.first_release else "-"
-    say(f"  Releases: {releases}   (titles from {code.title_source})")
-    for caveat in details.caveats:
+    say(f"{view.code}  {view.title}")
+    say(f"  {view.system_name} {view.kind}, {flag}, {view.status_text}")
+    if view.short_title and view.short_title != view.title:
+        say(f"  Short: {view.short_title}")
+    if view.added_date:
+        say(f"  Added: {view.added_date}")
+    releases = f"{view.first_release} .. {view.last_release}" if view.first_release else "-"
+    say(f"  Releases: {releases}   (titles from {view.source.name if view.source else '-'})")
+    for caveat in view.caveats:
         say(f"  Note: {caveat}")
-    if details.ancestors:
+    names = (("Brand", view.brand_names), ("Generic", view.generic_names), ("Lay", view.lay_names))
+    for label, found in names:
+        if found:
+            say(f"  {label} names: {', '.join(found)}")
+    if view.ancestors:
         say("Path:")
-        for depth, node in enumerate(details.ancestors):
-            say(f"  {'  ' * depth}{node.code}  {node.long_title}")
-    if details.fields:
+        for depth, node in enumerate(view.ancestors):
+            say(f"  {'  ' * depth}{node.code}  {node.title}")
+    if view.fields:
         say("Official data (record layout, decoded):")
-        for item in details.fields:
+        for item in view.fields:
             meaning = f" = {item.meaning}" if item.meaning else ""
             say(f"  {item.label} ({item.name}): {item.value}{meaning}")
-    if details.axes:
+    if view.axes:
         say("Axes:")
-        for axis in details.axes:
+        for axis in view.axes:
             say(f"  {axis.position} {axis.title}: {axis.char} = {axis.label}")
             if axis.definition:
                 say(f"      {axis.definition}")
-    if details.notes:
+    if view.notes:
         say("Notes:")
-        for note in details.notes:
-            origin = f" [from {note.from_code}]" if note.inherited else ""
-            say(f"  {NOTE_LABELS.get(note.kind, note.kind)}{origin}: {note.text}")
-    if details.seventh_characters:
-        say(f"7th characters (from {details.seventh_characters[0].from_code}):")
-        for item in details.seventh_characters:
+        for group in view.notes:
+            origin = f" [from {group.from_code}]" if group.inherited else ""
+            for text in group.texts:
+                say(f"  {group.label}{origin}: {text}")
+    if view.seventh_characters:
+        say(f"7th characters (from {view.seventh_characters[0].from_code}):")
+        for item in view.seventh_characters:
             say(f"  {item.char}  {item.meaning}")
-    if details.terms:
+    if view.terms:
         say("Other names:")
-        for term in details.terms[:30]:
-            say(f"  {term.term}  ({term.source})")
-    if details.links:
+        for group in view.terms:
+            for term in group.terms[:30]:
+                say(f"  {term}  ({group.label})")
+    if view.links:
         say("Cross-references:")
-        for link in details.links:
+        for link in view.links:
             arrow = "->" if link.direction == "to" else "<-"
             say(f"  {arrow} {link.code}  {link.title} ({link.status})")
-    if details.children:
-        say(f"Children ({details.children_total}):")
-        for child in details.children[:25]:
-            say(f"  {child.code}  {child.long_title}")
-    if policies:
+    if view.children:
+        say(f"Children ({view.children_total}):")
+        for child in view.children[:25]:
+            say(f"  {child.code}  {child.title}")
+    if view.policies:
         say("Related policies:")
-        for link in policies:
+        for link in view.policies:
             policy = link.policy
             say(f"  {policy.id}  {policy.title}  [{policy.owner}] - {link.why}")
-    if similar:
+    if view.similar:
         say("Similar codes:")
-        for item in similar:
+        for item in view.similar:
             say(f"  {item.code}  {item.title}  - {item.reason}")
-    if details.history:
+    if view.history:
         say("History:")
-        for event in details.history:
+        for event in view.history:
             title = event.new_title or event.old_title
             say(f"  {event.effective_date} {event.event} ({event.release}): {title}")
             say(f"      basis: {event.basis}")
 
 
-def print_info(out: Console, report: dict[str, Any]) -> None:
+def print_info(out: Console, manifest: Manifest) -> None:
+    """The catalog's build, releases with counts, and source files with sha256."""
     say = plain(out)
-    meta = report["meta"]
-    say(f"Catalog {report['catalog']}")
+    meta = manifest.meta
+    say(f"Catalog {manifest.path}")
     say(f"  built {meta.get('built_at')} by medcodes {meta.get('medcodes_version')}")
     say("Releases:")
-    for release in report["releases"]:
-        current = " (current)" if release["is_current"] else ""
+    for release in manifest.releases:
+        current = " (current)" if release.is_current else ""
         say(
-            f"  {release['system']:<9} {release['release']:<8} effective "
-            f"{release['effective_date']}: {release['codes']:,} codes, "
-            f"{release['billable']:,} billable{current}"
+            f"  {release.system:<9} {release.release:<8} effective "
+            f"{release.effective_date}: {release.codes:,} codes, "
+            f"{release.billable:,} billable{current}"
         )
     say("Sources:")
-    for source in report["sources"]:
-        say(f"  {source['name']:<32} {source['rows']:>7,} rows  {source['file']}")
-        say(f"  {'':<32} sha256 {source['sha256']}")
+    for source in manifest.sources:
+        say(f"  {source.name:<32} {source.rows:>7,} rows  {source.file}")
+        say(f"  {'':<32} sha256 {source.sha256}")
 
 
-def print_hits(out: Console, result: Any) -> None:
+def print_hits(out: Console, result: SearchResult) -> None:
     """Search results, one line each, with why each matched."""
     say = plain(out)
     if result.message:
