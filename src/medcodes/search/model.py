@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from medcodes.catalog.billing import NdcPackage
+from medcodes.serial import Serialisable
 
 MAX_QUERY_CHARS = 200  # longer input is cut: no code or phrase is that long
 MAX_LIMIT = 500
@@ -73,7 +74,7 @@ class Hit:
 
 
 @dataclass(frozen=True, slots=True)
-class SearchResult:
+class SearchResult(Serialisable):
     query: str
     total: int
     took_ms: float
