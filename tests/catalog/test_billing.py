@@ -50,9 +50,8 @@ def test_j9039_ndc_payment_limit_and_mue(cat: Catalog) -> None:
     assert payment.summary == (
         "Medicare Part B payment limit, October to December 2025: $164.253 per 1 mcg"
     )
-    assert payment.coinsurance == (
-        "Co-insurance: 18.259% of the allowed amount (Inflation-adjusted coinsurance)"
-    )
+    assert payment.coinsurance == "Co-insurance: 18.259% of the allowed amount"
+    assert payment.notes == "Inflation-adjusted coinsurance"
     assert "average sales price" in payment.basis
     assert any("2Q25 ASP data" in note for note in payment.file_notes)
     assert payment.source.file == f"{ASP}/October_2025_ASP_Pricing_File.csv"

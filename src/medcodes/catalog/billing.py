@@ -104,7 +104,7 @@ class PaymentLimit:
     period: str  # October to December 2025
     summary: str  # Medicare Part B payment limit, October to December 2025: $164.253 per 1 mcg
     coinsurance_percent: str | None
-    coinsurance: str | None  # the co-insurance in words, with the file's note
+    coinsurance: str | None  # the co-insurance in words
     notes: str  # the code's note in the file, as published
     basis: str  # what this limit is (ASP, or a share of AWP)
     file_notes: list[str]
@@ -299,7 +299,7 @@ def _payment(
         period=period,
         summary=f"Medicare Part B payment limit, {period}: {figure}",
         coinsurance_percent=coinsurance,
-        coinsurance=_coinsurance(coinsurance, notes),
+        coinsurance=_coinsurance(coinsurance),
         notes=notes,
         basis=basis,
         file_notes=_file_notes(conn, name),
@@ -307,11 +307,8 @@ def _payment(
     )
 
 
-def _coinsurance(percent: str | None, notes: str) -> str | None:
-    if percent is None:
-        return None
-    text = f"Co-insurance: {_number(percent)}% of the allowed amount"
-    return f"{text} ({notes})" if "coinsurance" in notes.lower() else text
+def _coinsurance(percent: str | None) -> str | None:
+    return None if percent is None else f"Co-insurance: {_number(percent)}% of the allowed amount"
 
 
 def quarter(first: str | None, last: str | None) -> str | None:
