@@ -108,6 +108,7 @@ class BillingStep:
             _insert(conn, "risk_categories", rows, ignore_repeats=True)
             labels = [(label.model, label.category, label.label, source) for label in book.labels]
             _insert(conn, "risk_category_labels", labels)
+        self._read = _Read()  # written: the build's peak memory (the index) comes later
         return hcpcs.warnings() + diagnoses.warnings()
 
     def _crosswalk(self, item: Located) -> None:
