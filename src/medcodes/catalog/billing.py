@@ -285,7 +285,7 @@ def _payment(
     dosage, amount, coinsurance, awp, notes, name = row
     source = sources[name]
     period = quarter(source.effective_from, source.effective_through) or source.release
-    unit = _amount(dosage, "1") or dosage
+    unit = _amount(dosage, "1") or f"billing unit ({dosage})"
     figure = f"${amount} per {unit}" if amount else "no payment limit given (N/A in the file)"
     basis = ASP_BASIS
     if awp:
