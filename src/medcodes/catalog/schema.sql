@@ -165,8 +165,7 @@ CREATE TABLE similar (
 );
 CREATE INDEX similar_code ON similar (code_id, kind, score);
 
--- ===== Rules writer: note structure, tabular conventions, PCS definitions (issue 15) 
-
+-- ===== Rules writer: note structure, tabular conventions, PCS definitions (issue 15) =======
 -- Written by catalog/load_icd10cm.py and load_icd10pcs.py; read by the explainer and the page.
 
 -- ICD-10-PCS definitions file, whole: definition, explanation and Includes/Examples of root
@@ -180,7 +179,8 @@ CREATE TABLE pcs_terms (
     includes    TEXT NOT NULL,           -- the <includes> entries, one per line
     source      TEXT NOT NULL,
     PRIMARY KEY (section, position, term)
-=======
+);
+
 -- ===== Billing facts (issue 14) ===========================================================
 -- Written by catalog/load_billing.py from the CMS ASP files, the NCCI MUE table and the
 -- CMS-HCC / RxHCC mapping workbook; read by catalog/billing.py. HCPCS Level II and
