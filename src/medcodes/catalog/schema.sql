@@ -165,6 +165,22 @@ CREATE TABLE similar (
 );
 CREATE INDEX similar_code ON similar (code_id, kind, score);
 
+-- ===== Rules writer: note structure, tabular conventions, PCS definitions (issue 15) =======
+-- Written by catalog/load_icd10cm.py and load_icd10pcs.py; read by the explainer and the page.
+
+-- ICD-10-PCS definitions file, whole: definition, explanation and Includes/Examples of root
+-- operations and approaches; the Body Part Key and Device Key entries (includes only).
+CREATE TABLE pcs_terms (
+    section     TEXT NOT NULL,           -- first character of the code
+    position    INTEGER NOT NULL,        -- axis (character position)
+    term        TEXT NOT NULL COLLATE NOCASE,  -- the axis value as the file names it
+    definition  TEXT NOT NULL,
+    explanation TEXT NOT NULL,
+    includes    TEXT NOT NULL,           -- the <includes> entries, one per line
+    source      TEXT NOT NULL,
+    PRIMARY KEY (section, position, term)
+);
+
 -- ===== Billing facts (issue 14) ===========================================================
 -- Written by catalog/load_billing.py from the CMS ASP files, the NCCI MUE table and the
 -- CMS-HCC / RxHCC mapping workbook; read by catalog/billing.py. HCPCS Level II and
