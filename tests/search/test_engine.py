@@ -266,3 +266,13 @@ def test_bare_drug_name_finds_the_drug_code_before_poisoning_codes(searcher: Sea
 def test_brand_of_an_ended_code_reaches_the_active_code(searcher: Searcher) -> None:
     found = codes(searcher, "narcan")
     assert found[0] == "J2312"  # naloxone today; J2310 (the 2019 Table of Drugs code) ended 2025
+
+
+def test_code_only_and_words_only(searcher: Searcher) -> None:
+    """CTSS `sf`: searching the code field only lists codes starting with the text."""
+    only_codes = codes(searcher, "e11", match="code", prefix="all", limit=20)
+    assert only_codes and all(code.startswith("E11") for code in only_codes)
+    assert codes(searcher, "diabetes", match="code") == []
+    assert "J9039" not in codes(searcher, "J9039", match="words")
+    under = codes(searcher, "diabetes", code_prefix="E10", limit=20)
+    assert under and all(code.startswith("E10") for code in under)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import tantivy
 
 from medcodes.catalog.read import Catalog
+from medcodes.errors import BadQuery
 from medcodes.search import filters as search_filters
 from medcodes.search import ranking
 from medcodes.search.completion import Completion, complete
@@ -30,7 +31,15 @@ from medcodes.search.index import (
     index_path,
     open_index,
 )
-from medcodes.search.model import CodeShape, Hit, Match, QueryPlan, SearchQuery, SearchResult
+from medcodes.search.model import (
+    MATCH_MODES,
+    CodeShape,
+    Hit,
+    Match,
+    QueryPlan,
+    SearchQuery,
+    SearchResult,
+)
 from medcodes.search.pages import Candidate, Segment, Walk
 from medcodes.search.query import STOPWORDS, begun_phrases, required, rewrite
 from medcodes.search.query import plan as make_plan
@@ -135,6 +144,8 @@ class Searcher:
         """Codes for what was typed, best first: exactly the page [offset, offset + limit) of
         one order that depends on the query only."""
         started = time.perf_counter()
+        if query.match not in MATCH_MODES:
+            raise BadQuery(f"match must be one of {', '.join(MATCH_MODES)}")
         plan = make_plan(query.text, query.prefix)
         if plan.message and not plan.code_shapes:
             return SearchResult(query.text, 0, _ms(started), [], {}, plan.message, None, plan)
@@ -145,7 +156,8 @@ class Searcher:
             walk.add(self._filtered(segment, query, True))
             used.append(segment)
         did_you_mean = None
-        if not any(walk.sizes.get(rule) for rule in WORD_RULES) and plan.words:
+        words_wanted = plan.words and query.match != "code"
+        if words_wanted and not any(walk.sizes.get(rule) for rule in WORD_RULES):
             did_you_mean, fallbacks = self._fallbacks(words, query)
             for segment in fallbacks:
                 walk.add(self._filtered(segment, query, True))
@@ -203,10 +215,12 @@ class Searcher:
         )
 
     def _segments(self, plan: QueryPlan, words: Words, query: SearchQuery) -> Iterator[Segment]:
-        for shape in plan.code_shapes:
-            yield from self.shape_rules[shape.kind](shape, query)
-        yield from self._word_segments(words)
-        yield from self._lay_phrase_segments(plan)
+        if query.match != "words":
+            for shape in plan.code_shapes:
+                yield from self.shape_rules[shape.kind](shape, query)
+        if query.match != "code":
+            yield from self._word_segments(words)
+            yield from self._lay_phrase_segments(plan)
 
     def _code_segments(self, shape: CodeShape, query: SearchQuery) -> Iterator[Segment]:
         """The exact code, then the codes it starts (`E11`, `J90`, `0DT`) in official order:
@@ -214,7 +228,8 @@ class Searcher:
         exact = tantivy.Query.term_query(self.schema, "code", shape.key)
         yield Segment("exact code", exact, weight=0.0)
         found = self.catalog.lookup(shape.key)
-        if not (shape.prefix or not found or len(shape.key) <= 4):
+        typed_as_prefix = shape.prefix or query.prefix == "all"  # CTSS: every word a prefix
+        if not (typed_as_prefix or not found or len(shape.key) <= 4):
             return
         under = tantivy.Query.term_query(self.schema, "code_prefix", shape.key)
         if shape.dotted:  # `E11.` is an ICD-10-CM form
@@ -467,8 +482,9 @@ class Searcher:
     def _known(self, stem: str) -> bool:
         return any(self.searcher.doc_freq(field, stem) for field in TEXT_FIELDS)
 
+    @functools.lru_cache(maxsize=65_536)  # noqa: B019 - one Searcher per process, kept for life
     def _word(self, stem: str, fields: tuple[str, ...]) -> tantivy.Query:
-        """One word in any of `fields`, weighted by field."""
+        """One word in any of `fields`, weighted by field (queries are immutable: shared)."""
         return tantivy.Query.disjunction_max_query(
             [
                 tantivy.Query.boost_query(
@@ -511,9 +527,8 @@ class Searcher:
     def _status_adjustment(self, code_id: int) -> float:
         return -ranking.TERMINATED_PENALTY if self.codes[code_id].status != "active" else 0.0
 
-    @functools.lru_cache(maxsize=65_536)  # noqa: B019 - one Searcher per process, kept for life
     def _title_stems(self, code_id: int) -> frozenset[str]:
-        return frozenset(self.analyzer.analyze(self.codes[code_id].title))
+        return self._text_stems(self.codes[code_id].title)
 
     @functools.lru_cache(maxsize=65_536)  # noqa: B019 - one Searcher per process, kept for life
     def _profile(self, code_id: int) -> tuple[frozenset[str], float]:
@@ -603,8 +618,13 @@ class Searcher:
         return self._stem_match(text, wanted)
 
     def _stem_match(self, text: str, wanted: Wanted) -> bool:
-        stems = set(self.analyzer.analyze(text))
+        stems = self._text_stems(text)
         return any(p.matches(stems) for p in wanted.patterns)
+
+    @functools.lru_cache(maxsize=65_536)  # noqa: B019 - one Searcher per process, kept for life
+    def _text_stems(self, text: str) -> frozenset[str]:
+        """Stems of a stored name (index terms repeat across codes)."""
+        return frozenset(self.analyzer.analyze(text))
 
 
 def _any(queries: list[tantivy.Query]) -> tantivy.Query:

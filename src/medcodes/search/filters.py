@@ -62,8 +62,20 @@ def within_filter(query: SearchQuery, schema: tantivy.Schema) -> list[tantivy.Qu
     return [tantivy.Query.term_query(schema, "within", code_key(query.within))]
 
 
-FILTERS: tuple[Filter, ...] = (system_filter, billable_filter, status_filter, within_filter)
-CODE_FILTERS: tuple[Filter, ...] = (system_filter, billable_filter)
+def code_prefix_filter(query: SearchQuery, schema: tantivy.Schema) -> list[tantivy.Query]:
+    if not query.code_prefix:
+        return []
+    return [tantivy.Query.term_query(schema, "code_prefix", code_key(query.code_prefix))]
+
+
+FILTERS: tuple[Filter, ...] = (
+    system_filter,
+    billable_filter,
+    status_filter,
+    within_filter,
+    code_prefix_filter,
+)
+CODE_FILTERS: tuple[Filter, ...] = (system_filter, billable_filter, code_prefix_filter)
 
 
 def conditions(

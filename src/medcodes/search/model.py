@@ -10,6 +10,8 @@ MAX_LIMIT = 1000  # one page; deeper pages come by offset
 # Which words match as word prefixes: the one being typed (the last, unless a space or a
 # punctuation mark follows it), every word (NLM's Clinical Table Search Service), or none.
 PREFIX_MODES = ("last", "all", "none")
+# What the text is matched against: codes and words, codes only, or words (names) only.
+MATCH_MODES = ("both", "code", "words")
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +30,8 @@ class SearchQuery:
     prefix: str = "last"  # one of PREFIX_MODES
     every_word: bool = False  # no fallback to codes matching only some of the words
     exact_codes_always: bool = True  # an exact code is shown even when ended (labelled)
+    match: str = "both"  # one of MATCH_MODES (CTSS `sf`: the fields searched)
+    code_prefix: str | None = None  # only codes starting so (CTSS `q=code:E11*`)
 
 
 @dataclass(frozen=True, slots=True)
