@@ -154,6 +154,18 @@ def test_any_text_never_raises(searcher: Searcher, text: str) -> None:
     assert result.hits or result.message
 
 
+@given(st.text(max_size=120), st.sampled_from(["last", "all", "none"]), st.integers(0, 600))
+@settings(
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+def test_any_text_in_any_mode_pages_without_error(
+    searcher: Searcher, text: str, prefix: str, offset: int
+) -> None:
+    query = SearchQuery(text, limit=7, offset=offset, prefix=prefix, every_word=prefix == "all")
+    result = searcher.search(query)
+    assert len(result.hits) == max(0, min(7, result.total - offset))
+
+
 def test_dev_set_quality_floor(searcher: Searcher) -> None:
     """The dev set in this folder (217 verified queries) keeps its hit@10 floors."""
     scores = evaluate(

@@ -62,6 +62,9 @@ MAX_DROP_ONE_WORDS = 6  # longer queries fall back to any word
 COMPLETION_WEIGHT = 4.0  # a completed name's score: this times its completion's weight (0-1)
 COMPLETED_REWRITES = 3  # completions of the last word tried against the lay-terms rewrites
 CACHED_COMPLETIONS = 16_384  # as-you-type traffic repeats prefixes: walk each once
+BROAD_PREFIX_CODES = (
+    5_000  # codes holding a prefix's completions beyond which they are not BM25-scored
+)
 SYSTEM_CONTEXT_FROM = 3  # letters typed before completions are counted within the systems asked
 # Rules whose matches mean the words were found; when none has any, the fallbacks run.
 WORD_RULES = ("exact synonym", "same words", "all words", "completed name", "word prefix")
@@ -357,11 +360,23 @@ class Searcher:
         return tantivy.Query.boolean_query(clauses)
 
     def _completion_query(self, completions: tuple[Completion, ...]) -> tantivy.Query | None:
-        queries = [
-            tantivy.Query.boost_query(self._word(stem, TEXT_FIELDS), completion.weight)
-            for completion in completions
-            for stem in completion.stems
-        ]
+        """Any completion, scored by BM25 in every field times its weight; a broad prefix
+        ("en": encounter, endoscopic, ...) by its weight alone, read from the one `words`
+        field: scoring tens of thousands of codes in every field is the costly part."""
+        if sum(completion.codes for completion in completions) > BROAD_PREFIX_CODES:
+            queries = [
+                tantivy.Query.const_score_query(
+                    tantivy.Query.term_query(self.schema, "words", completion.word),
+                    completion.weight,
+                )
+                for completion in completions
+            ]
+        else:
+            queries = [
+                tantivy.Query.boost_query(self._word(stem, TEXT_FIELDS), completion.weight)
+                for completion in completions
+                for stem in completion.stems
+            ]
         return _any(queries) if queries else None
 
     def _fallbacks(self, words: Words, query: SearchQuery) -> tuple[str | None, list[Segment]]:
