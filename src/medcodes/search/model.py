@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from medcodes.serial import Serialisable
+
 MAX_QUERY_CHARS = 200  # longer input is cut: no code or phrase is that long
 MAX_LIMIT = 1000  # one page; deeper pages come by offset
 # Which words match as word prefixes: the one being typed (the last, unless a space or a
@@ -82,7 +84,7 @@ class Hit:
 
 
 @dataclass(frozen=True, slots=True)
-class SearchResult:
+class SearchResult(Serialisable):
     query: str
     total: int
     took_ms: float
