@@ -2,7 +2,7 @@
 
 Codes (exact, prefix), whole names, all words, then the word being typed as a prefix; when
 no code has the words, typo corrections or some of the words. Everything is an index query
-(filters included), so counts are exact and paging is a window on one order (`pages.py`).
+(filters included), so counts are exact and paging is a window on one order (`paging.py`).
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ from medcodes.search.model import (
     SearchQuery,
     SearchResult,
 )
-from medcodes.search.pages import Candidate, Segment, Walk
+from medcodes.search.paging import Candidate, Segment, Walk
 from medcodes.search.query import STOPWORDS, begun_phrases, required, rewrite
 from medcodes.search.query import plan as make_plan
 from medcodes.search.spelling import Speller
