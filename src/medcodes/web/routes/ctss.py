@@ -1,9 +1,15 @@
 """Autocomplete compatible with the NLM Clinical Table Search Service (CTSS) v3.
 
 `GET /api/{table}/v3/search` answers `[total, codes, extra fields or null, display rows]` like
-clinicaltables.nlm.nih.gov, so clients built for it (autocomplete-lhc) work unchanged. Unlike
-CTSS, words match descriptions, drug and lay names without `sf`; `sf` is accepted and checked.
-Tables hold current, billable codes of one system (CTSS's hcpcs table has no modifiers).
+clinicaltables.nlm.nih.gov, so clients built for it (autocomplete-lhc) work unchanged:
+- `terms`: every word is the start of a word (or code) and all are required, as NLM does;
+- `maxList` (default 7, at most 500), or `count` + `offset` for pages (offset + count at most
+  7,500); pages are windows on one order, and `total` does not depend on them;
+- `df` display fields, `ef` extra fields (`field:alias`), `cf` the code field, `sf` the fields
+  searched (the code, the names, or both), `q` more conditions: words, `name:word` or
+  `code:E11*` (codes starting so).
+Unlike CTSS, words match descriptions, drug and lay names without `sf`. Tables hold current,
+billable codes of one system (CTSS's hcpcs table has no modifiers).
 """
 
 from __future__ import annotations
@@ -17,7 +23,7 @@ from starlette.responses import Response
 
 from medcodes.api import Code
 from medcodes.errors import BadQuery
-from medcodes.systems import System
+from medcodes.systems import System, code_key
 from medcodes.web.deps import SiteDep
 from medcodes.web.render import JSONOut
 from medcodes.web.routes.api import ERRORS
@@ -25,6 +31,7 @@ from medcodes.web.searching import MAX_Q, run_search
 
 router = APIRouter(prefix="/api", tags=["ctss"])
 MAX_LIST = 500
+DEFAULT_LIST = 7
 MAX_WINDOW = 7500  # CTSS limit on offset + count
 
 
@@ -80,22 +87,28 @@ def _fields(table: Table, text: str | None, default: str, parameter: str) -> lis
 
 
 def _search(table: Table, site: SiteDep, **params: Any) -> Response:
-    terms: str = params["terms"]
-    count = params["count"]
-    if count is None:
-        max_list = params["maxList"]
-        count = MAX_LIST if max_list == "" else int(max_list or 7)
-    count = max(1, min(count, MAX_LIST))
+    count = _page_size(params["count"], params["maxList"])
     offset = params["offset"]
     if offset + count > MAX_WINDOW:
         raise BadQuery(f"offset + count must not exceed {MAX_WINDOW}")
     display = _fields(table, params["df"], table.display, "df")
     extra = _fields(table, params["ef"], "", "ef")
-    code_field = params["cf"] or "code"
-    _fields(table, f"{code_field},{params['sf'] or ''}", "", "cf or sf")  # checked, not used
-    text = " ".join(part for part in (terms, params["q"]) if part)
+    code_field = _code_field(table, params["cf"])
+    words, code_prefix = _conditions(table, params["q"], code_field)
+    text = " ".join(part for part in (params["terms"], *words) if part and part.strip())
     result = run_search(
-        site, text, (table.system,), billable=True, limit=count, offset=offset, facets=False
+        site,
+        text,
+        (table.system,),
+        billable=True,
+        limit=count,
+        offset=offset,
+        facets=False,
+        prefix="all",
+        every_word=True,
+        exact_codes_always=False,
+        match=_match(table, params["sf"], code_field),
+        code_prefix=code_prefix,
     )
     codes = [site.codes.get(hit.code, hit.system) for hit in result.hits]
     values = table.fields
@@ -108,10 +121,61 @@ def _search(table: Table, site: SiteDep, **params: Any) -> Response:
     return JSONOut(answer)
 
 
+def _page_size(count: int | None, max_list: str | None) -> int:
+    """`count`, else `maxList` (default 7; given empty: 500), at most 500."""
+    if count is None:
+        count = MAX_LIST if max_list == "" else int(max_list or DEFAULT_LIST)
+    return max(1, min(count, MAX_LIST))
+
+
+def _code_field(table: Table, text: str | None) -> str:
+    """The one field whose values are the codes (default `code`)."""
+    name = (text or "").strip() or "code"
+    if "," in name or name not in table.fields:
+        valid = ", ".join(table.fields)
+        raise BadQuery(f"cf: one field name is expected, not {name[:60]!r}; fields are {valid}")
+    return name
+
+
+def _match(table: Table, text: str | None, code_field: str) -> str:
+    """What `sf` searches: the code field only, names only, or both (the default)."""
+    searched = {name for name, _ in _fields(table, text, "", "sf")}
+    if not searched or (code_field in searched and len(searched) > 1):
+        return "both"
+    return "code" if searched == {code_field} else "words"
+
+
+def _conditions(table: Table, text: str | None, code_field: str) -> tuple[list[str], str | None]:
+    """`q`: words every code must also match, and a code prefix (`code:E11*`). Terms are
+    joined by AND (written or not); a field is one of the table's."""
+    words: list[str] = []
+    code_prefix = None
+    for token in (text or "").split():
+        name, colon, value = token.partition(":")
+        if not colon:
+            if token.upper() in ("OR", "NOT"):
+                raise BadQuery("q: only AND is supported between conditions")
+            if token.upper() != "AND":
+                words.append(token)
+            continue
+        if name not in table.fields:
+            raise BadQuery(f"q: unknown field {name[:60]!r}; fields are {', '.join(table.fields)}")
+        if name == code_field:
+            prefix = value.rstrip("*")
+            if code_prefix or not prefix or not code_key(prefix) or "*" in prefix:
+                raise BadQuery("q: one code condition, a code or its start: code:E11*")
+            code_prefix = prefix
+        else:
+            words.append(value)
+    return words, code_prefix
+
+
 def _route(name: str, table: Table) -> None:
     async def search(
         site: SiteDep,
-        terms: Annotated[str, Query(max_length=MAX_Q, description="Words or a code.")],
+        terms: Annotated[
+            str, Query(max_length=MAX_Q, description="Starts of words or a code (all required).")
+        ],
         maxList: Annotated[  # noqa: N803 - CTSS's parameter name
             str | None, Query(pattern=r"^\d{0,3}$", description="Results (default 7, max 500)")
         ] = None,
@@ -121,7 +185,10 @@ def _route(name: str, table: Table) -> None:
         sf: FieldList = None,
         ef: FieldList = None,
         cf: FieldList = None,
-        q: Annotated[str | None, Query(max_length=MAX_Q, description="More words")] = None,
+        q: Annotated[
+            str | None,
+            Query(max_length=MAX_Q, description="More conditions: words, name:word, code:E11*"),
+        ] = None,
     ) -> Response:
         return _search(
             table,
