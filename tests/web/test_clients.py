@@ -47,7 +47,8 @@ def widget_page(api: str) -> str:
         f"{{tableFormat: true, valueCols: [0], colHeaders: ['Code', '{header}']}});"
         for table, header in FIELDS.items()
     )
-    return f"""<!doctype html><html><head><meta charset="utf-8"><title>widget</title><link rel="icon" href="data:,"></head>
+    head = '<meta charset="utf-8"><title>widget</title><link rel="icon" href="data:,">'
+    return f"""<!doctype html><html><head>{head}</head>
 <body>{fields}
 {tags}
 <script>

@@ -20,7 +20,7 @@ URIS = {
     "ICD10PCS": "http://www.cms.gov/Medicare/Coding/ICD10",
     "HCPCS": "http://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets",
 }
-LARGE = 240  # past the first 100 ranked by relevance: the official-order rest is paged too
+LARGE = 240  # past the first 50 of a rule ranked by relevance: the official-order rest is paged too
 
 
 def ctss(client: TestClient, table: str, terms: str, count: int, offset: int) -> list[Any]:

@@ -21,13 +21,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from starlette.responses import Response
 
-from medcodes.api import Code
+from medcodes.api import Code, Hit
 from medcodes.errors import BadQuery
 from medcodes.systems import System, code_key
 from medcodes.web.deps import SiteDep
 from medcodes.web.render import JSONOut
 from medcodes.web.routes.api import ERRORS
 from medcodes.web.searching import MAX_Q, run_search
+from medcodes.web.site import Site
 
 router = APIRouter(prefix="/api", tags=["ctss"])
 MAX_LIST = 500
@@ -35,11 +36,28 @@ DEFAULT_LIST = 7
 MAX_WINDOW = 7500  # CTSS limit on offset + count
 
 
+class Row:
+    """One answer row: the search hit, and the catalog record only if a field needs it
+    (most requests ask for code and name, which the hit has)."""
+
+    __slots__ = ("_record", "hit", "site")
+
+    def __init__(self, site: Site, hit: Hit) -> None:
+        self.site, self.hit = site, hit
+        self._record: Code | None = None
+
+    @property
+    def record(self) -> Code:
+        if self._record is None:
+            self._record = self.site.codes.get(self.hit.code, self.hit.system)
+        return self._record
+
+
 @dataclass(frozen=True, slots=True)
 class Table:
     system: System
     display: str  # default df
-    fields: dict[str, Callable[[Code], Any]]
+    fields: dict[str, Callable[[Row], Any]]
 
 
 TABLES = {
@@ -47,25 +65,27 @@ TABLES = {
         System.HCPCS,
         "code,display",
         {
-            "code": lambda c: c.code,
-            "display": lambda c: c.long_title,
-            "long_desc": lambda c: c.long_title,
-            "short_desc": lambda c: c.short_title,
-            "add_dt": lambda c: c.added_date,
-            "term_dt": lambda c: c.terminated_date,
-            "obsolete": lambda c: c.status != "active",
+            "code": lambda r: r.hit.code,
+            "display": lambda r: r.hit.title,
+            "long_desc": lambda r: r.hit.title,
+            "short_desc": lambda r: r.record.short_title,
+            "add_dt": lambda r: r.record.added_date,
+            "term_dt": lambda r: r.record.terminated_date,
+            "obsolete": lambda r: r.hit.status != "active",
         },
     ),
     "icd10cm": Table(
-        System.ICD10CM, "code,name", {"code": lambda c: c.code, "name": lambda c: c.long_title}
+        System.ICD10CM,
+        "code,name",
+        {"code": lambda r: r.hit.code, "name": lambda r: r.hit.title},
     ),
     "icd10pcs": Table(
         System.ICD10PCS,
         "code,name",
         {
-            "code": lambda c: c.code,
-            "name": lambda c: c.long_title,
-            "short_name": lambda c: c.short_title,
+            "code": lambda r: r.hit.code,
+            "name": lambda r: r.hit.title,
+            "short_name": lambda r: r.record.short_title,
         },
     ),
 }
@@ -110,7 +130,7 @@ def _search(table: Table, site: SiteDep, **params: Any) -> Response:
         match=_match(table, params["sf"], code_field),
         code_prefix=code_prefix,
     )
-    codes = [site.codes.get(hit.code, hit.system) for hit in result.hits]
+    codes = [Row(site, hit) for hit in result.hits]
     values = table.fields
     answer = [
         result.total,
