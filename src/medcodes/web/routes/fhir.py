@@ -29,8 +29,9 @@ JSON_FORMATS = frozenset({"json", "application/json", "application/fhir+json", "
 MAX_CODINGS = 20
 
 
-def json_only(request: Request) -> None:
-    """406 for a request that asks for anything but JSON (`_format`, or the Accept header)."""
+async def json_only(request: Request) -> None:
+    """406 for a request that asks for anything but JSON (`_format`, or the Accept header);
+    async so that FastAPI does not run it in its thread pool."""
     wanted = request.query_params.get("_format")
     if wanted is not None and wanted.strip().lower() not in JSON_FORMATS:
         raise HTTPException(406, f"_format {wanted[:40]!r} is not served; use _format=json")
