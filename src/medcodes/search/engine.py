@@ -2,7 +2,7 @@
 
 Codes (exact, prefix), whole names, all words, then the word being typed as a prefix; when
 no code has the words, typo corrections or some of the words. Everything is an index query
-(filters included), so counts are exact and paging is a window on one order (`pages.py`).
+(filters included), so counts are exact and paging is a window on one order (`paging.py`).
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ from medcodes.search.model import (
     SearchQuery,
     SearchResult,
 )
-from medcodes.search.pages import Candidate, Segment, Walk
+from medcodes.search.paging import Candidate, Segment, Walk
 from medcodes.search.query import STOPWORDS, begun_phrases, required, rewrite
 from medcodes.search.query import plan as make_plan
 from medcodes.search.spelling import Speller
@@ -65,7 +65,6 @@ CACHED_COMPLETIONS = 16_384  # as-you-type traffic repeats prefixes: walk each o
 BROAD_PREFIX_CODES = (
     5_000  # codes holding a prefix's completions beyond which they are not BM25-scored
 )
-SYSTEM_CONTEXT_FROM = 3  # letters typed before completions are counted within the systems asked
 # Rules whose matches mean the words were found; when none has any, the fallbacks run.
 WORD_RULES = ("exact synonym", "same words", "all words", "completed name", "word prefix")
 
@@ -152,7 +151,7 @@ class Searcher:
         plan = make_plan(query.text, query.prefix)
         if plan.message and not plan.code_shapes:
             return SearchResult(query.text, 0, _ms(started), [], {}, plan.message, None, plan)
-        words = self._words(plan, query)
+        words = self._words(plan)
         walk = self._walk(query, words.asked)
         used: list[Segment] = []
         for segment in self._segments(plan, words, query):
@@ -407,14 +406,13 @@ class Searcher:
         return search_filters.facets(self.searcher, union).get("system", {})
 
     # --- words -------------------------------------------------------------------------------
-    def _words(self, plan: QueryPlan, query: SearchQuery) -> Words:
+    def _words(self, plan: QueryPlan) -> Words:
         stems = {word: tuple(self.analyzer.analyze(word)) for word in plan.words}
         finished = tuple(
             w for i, w in enumerate(plan.words) if i not in plan.open_words and w not in STOPWORDS
         )
         completions = {
-            i: self._completions_in_context(plan.words[i], finished, query.systems)
-            for i in plan.open_words
+            i: self._completions_in_context(plan.words[i], finished) for i in plan.open_words
         }
         rewritten = self._rewritten_completions(plan, completions)
         asked = {s for words in plan.alternatives for s in self._stems(words)}
@@ -435,20 +433,15 @@ class Searcher:
         return True
 
     def _completions_in_context(
-        self, prefix: str, finished: tuple[str, ...], systems: tuple[str, ...]
+        self, prefix: str, finished: tuple[str, ...]
     ) -> tuple[Completion, ...]:
-        """Completions counted among codes holding the finished words (and, once a few
-        letters are typed, in the systems asked); all codes when none has them."""
-        scope = systems if len(prefix) >= SYSTEM_CONTEXT_FROM else ()
-        found = self.completions(prefix, finished, scope) if finished or scope else ()
-        return found or self.completions(prefix, (), ())
+        """Completions counted among codes holding the finished words; among all codes when
+        none has them (or no word is finished)."""
+        found = self.completions(prefix, finished) if finished else ()
+        return found or self.completions(prefix, ())
 
-    def _complete(
-        self, prefix: str, finished: tuple[str, ...], systems: tuple[str, ...]
-    ) -> tuple[Completion, ...]:
+    def _complete(self, prefix: str, finished: tuple[str, ...]) -> tuple[Completion, ...]:
         within = [self._word(s, TEXT_FIELDS) for w in finished for s in self.analyzer.analyze(w)]
-        if systems:
-            within.append(self._any_term("system", list(systems)))
         return complete(self.searcher, self.analyzer, prefix, _all(within) if within else None)
 
     def _rewritten_completions(

@@ -9,7 +9,7 @@ import pytest
 from medcodes.search import SearchQuery, open_searcher
 from medcodes.search.engine import Searcher
 from medcodes.search.model import Hit
-from medcodes.search.pages import POOL
+from medcodes.search.paging import POOL
 
 QUERIES = [
     "diabetes", "diab", "fracture of femur", "E11", "0DT", "J90", "heart att", "wheelch",

@@ -24,7 +24,7 @@ import tantivy
 Must = tantivy.Occur.Must
 MustNot = tantivy.Occur.MustNot
 Should = tantivy.Occur.Should
-POOL = 100  # codes per segment ranked by relevance; beyond them, official order
+POOL = 50  # codes per segment ranked by relevance; beyond them, official order
 TAIL_BELOW_POOL = 1.0  # a code past the pool scores this much below the pool's lowest
 
 
