@@ -12,11 +12,12 @@ from medcodes.search.model import Hit
 from medcodes.search.paging import POOL
 
 QUERIES = [
-    "diabetes", "diab", "fracture of femur", "E11", "0DT", "J90", "heart att", "wheelch",
-    "pneumonia", "asthma", "hypert", "0", "knee", "blinat", "leg", "cancer", "injection",
-    "E1100", "i10", "infection", "flu sh", "pnuemonia", "type 2 diab", "hip replacement",
-    "cpap", "ambulance", "oxygen", "screening", "chronic kidney disease", "hives on my sk",
-]  # fmt: skip
+    line
+    for line in (Path(__file__).resolve().parents[1] / "paging_queries.txt")
+    .read_text()
+    .splitlines()
+    if line and not line.startswith("#")
+]
 LARGE = 3 * POOL  # past the relevance pool: its official-order tail is paged too
 OPTIONS = [
     {},
