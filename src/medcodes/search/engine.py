@@ -25,22 +25,19 @@ from medcodes.search.index import (
     TEXT_FIELDS,
     analyzer,
     bag_form,
-    bag_forms,
     exact_form,
-    exact_forms,
     index_path,
     open_index,
 )
+from medcodes.search.matched import CodeInfo, Matcher, Pattern, Wanted
 from medcodes.search.model import (
     MATCH_MODES,
     CodeShape,
-    Hit,
-    Match,
     QueryPlan,
     SearchQuery,
     SearchResult,
 )
-from medcodes.search.paging import Candidate, Segment, Walk
+from medcodes.search.paging import Segment, Walk
 from medcodes.search.query import STOPWORDS, begun_phrases, required, rewrite
 from medcodes.search.query import plan as make_plan
 from medcodes.search.spelling import Speller
@@ -49,14 +46,6 @@ from medcodes.systems import System, code_key
 Must = tantivy.Occur.Must
 MustNot = tantivy.Occur.MustNot
 Should = tantivy.Occur.Should
-FIELD_NAMES = {
-    "title": "title",
-    "drug": "drug name",
-    "lay": "lay term",
-    "inclusion": "inclusion term",
-    "index": "index term",
-    "short": "short title",
-}
 WORD_FIELDS = tuple(field for field in TEXT_FIELDS if field != "short")  # not abbreviations
 MAX_DROP_ONE_WORDS = 6  # longer queries fall back to any word
 COMPLETION_WEIGHT = 4.0  # a completed name's score: this times its completion's weight (0-1)
@@ -67,42 +56,6 @@ BROAD_PREFIX_CODES = (
 )
 # Rules whose matches mean the words were found; when none has any, the fallbacks run.
 WORD_RULES = ("exact synonym", "same words", "all words", "completed name", "word prefix")
-
-
-@dataclass(frozen=True, slots=True)
-class Pattern:
-    """Stems a name must hold to have matched: all of `stems`, and one of each group (the
-    completions of a word being typed)."""
-
-    stems: frozenset[str]
-    groups: tuple[frozenset[str], ...] = ()
-
-    def matches(self, stems: set[str] | frozenset[str]) -> bool:
-        return (
-            bool(self.stems or self.groups)
-            and self.stems <= stems
-            and all(group & stems for group in self.groups)
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class Wanted:
-    """What a query asks for, in the forms hits are compared with (computed once a search)."""
-
-    patterns: tuple[Pattern, ...]
-    forms: frozenset[str]  # whole exact forms, typed or completed
-    bags: frozenset[str]  # same words in any order
-
-
-@dataclass(frozen=True, slots=True)
-class CodeInfo:
-    system: str
-    code: str
-    title: str
-    status: str
-    billable: bool
-    kind: str
-    depth: int
 
 
 @dataclass(slots=True)
@@ -136,6 +89,7 @@ class Searcher:
                 "SELECT id, system, code, long_title, status, billable, kind, depth FROM codes"
             )
         }
+        self.matcher = Matcher(self.searcher, self.analyzer, self.codes)
         # A code shape's kind (query.CODE_SHAPES) -> the segments that find it.
         self.shape_rules: dict[str, Callable[[CodeShape, SearchQuery], Iterator[Segment]]] = {
             "code": self._code_segments,
@@ -166,7 +120,7 @@ class Searcher:
                 used.append(segment)
         facets = self._facets(used, query) if query.facets else {}
         wanted = self._wanted(words) if walk.hits else None
-        hits = [self._hit(candidate, wanted) for candidate in walk.hits] if wanted else []
+        hits = [self.matcher.hit(c, wanted) for c in walk.hits] if wanted else []
         message = None if hits or query.offset else f"No codes match {plan.text!r}."
         return SearchResult(
             query.text, walk.position, _ms(started), hits, facets, message, did_you_mean, plan
@@ -179,7 +133,7 @@ class Searcher:
         walk = self._walk(query, set())
         every = tantivy.Query.term_query(self.schema, "code_prefix", EVERY_CODE)
         walk.add(self._filtered(Segment("code prefix", every, ranked=False), query, True))
-        hits = [self._hit(c, Wanted((), frozenset(), frozenset())) for c in walk.hits]
+        hits = [self.matcher.hit(c, Wanted((), frozenset(), frozenset())) for c in walk.hits]
         return SearchResult(query.text, walk.position, _ms(started), hits)
 
     # --- segments ----------------------------------------------------------------------------
@@ -535,14 +489,11 @@ class Searcher:
     def _status_adjustment(self, code_id: int) -> float:
         return -ranking.TERMINATED_PENALTY if self.codes[code_id].status != "active" else 0.0
 
-    def _title_stems(self, code_id: int) -> frozenset[str]:
-        return self._text_stems(self.codes[code_id].title)
-
     @functools.lru_cache(maxsize=65_536)  # noqa: B019 - one Searcher per process, kept for life
     def _profile(self, code_id: int) -> tuple[frozenset[str], float]:
         """A code's title words that can count as extra, and its query-independent adjustment."""
         info = self.codes[code_id]
-        stems = self._title_stems(code_id) - ranking.DEFAULT_MARKERS
+        stems = self.matcher.title_stems(code_id) - ranking.DEFAULT_MARKERS
         fixed = -ranking.DEPTH_PENALTY * info.depth
         if info.status != "active":
             fixed -= ranking.TERMINATED_PENALTY
@@ -577,62 +528,6 @@ class Searcher:
             forms=frozenset(forms),
             bags=frozenset(bag_form(p.stems) for p in patterns[: len(plan.alternatives)]),
         )
-
-    def _hit(self, candidate: Candidate, wanted: Wanted) -> Hit:
-        info = self.codes[candidate.code_id]
-        return Hit(
-            info.system,
-            info.code,
-            info.title,
-            round(candidate.score, 3),
-            self._match(candidate, wanted, info),
-            info.status,
-            info.billable,
-            info.kind,
-        )
-
-    def _match(self, candidate: Candidate, wanted: Wanted, info: CodeInfo) -> Match:
-        """Which field made the hit: the title, else the first name holding every word."""
-        rule = candidate.rule
-        if rule == "lay phrase":
-            return Match(rule, "lay term", candidate.via)
-        if rule in ("exact code", "code prefix") or candidate.address is None:
-            return Match(rule, "code", info.code)
-        whole = rule in ("exact synonym", "completed name")
-        if rule == "exact synonym" and exact_forms(info.title, "title") & wanted.forms:
-            return Match("exact title", "title", info.title)
-        if not whole and rule != "same words":
-            title_stems = self._title_stems(candidate.code_id)
-            if any(p.matches(title_stems) for p in wanted.patterns):  # no doc fetch
-                return Match(rule, "title", info.title)
-        stored = self.searcher.doc(candidate.address)
-        for field in TEXT_FIELDS:
-            for text in stored.get_all(field):
-                if self._names_match(rule, text, wanted):
-                    name = "exact title" if rule == "exact synonym" and field == "title" else rule
-                    return Match(name, FIELD_NAMES[field], text)
-        return Match(rule, "title", info.title)
-
-    def _names_match(self, rule: str, text: str, wanted: Wanted) -> bool:
-        if rule in ("exact synonym", "completed name"):
-            lowered = text.lower()
-            if not any(form.split(" ", 1)[0] in lowered for form in wanted.forms):
-                return False
-            if exact_forms(text, "index-main") & wanted.forms:
-                return True
-            return rule == "completed name" and self._stem_match(text, wanted)
-        if rule == "same words":
-            return bool(bag_forms(text, "title") & wanted.bags)
-        return self._stem_match(text, wanted)
-
-    def _stem_match(self, text: str, wanted: Wanted) -> bool:
-        stems = self._text_stems(text)
-        return any(p.matches(stems) for p in wanted.patterns)
-
-    @functools.lru_cache(maxsize=65_536)  # noqa: B019 - one Searcher per process, kept for life
-    def _text_stems(self, text: str) -> frozenset[str]:
-        """Stems of a stored name (index terms repeat across codes)."""
-        return frozenset(self.analyzer.analyze(text))
 
 
 def _any(queries: list[tantivy.Query]) -> tantivy.Query:
