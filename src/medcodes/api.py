@@ -32,6 +32,7 @@ from medcodes.answers import (
     parse_systems,
 )
 from medcodes.build import build, build_steps, step_count
+from medcodes.catalog.billing import BillingFacts, BillingSource, NdcPackage, billing_facts
 from medcodes.catalog.policies import PolicyCodes, PolicyLink, policies_for, policy_codes
 from medcodes.catalog.read import Catalog, Code, HistoryEvent, Release, SourceFile
 from medcodes.catalog.validity import Validation, validate_code
@@ -49,6 +50,8 @@ if TYPE_CHECKING:
     from medcodes.search.evaluate import Scores
 
 __all__ = [
+    "BillingFacts",
+    "BillingSource",
     "Branch",
     "Code",
     "CodeHistory",
@@ -60,6 +63,7 @@ __all__ = [
     "Hit",
     "Manifest",
     "Medcodes",
+    "NdcPackage",
     "PolicyCodes",
     "PolicyLink",
     "Release",
@@ -170,15 +174,18 @@ class Medcodes:
         exact_codes_always: bool = True,
         match: str = "both",
         code_prefix: str | None = None,
+        hcc_v28: bool = False,
     ) -> SearchResult:
         """Codes for words, brand or lay names, typos or a code, best first; each hit says
         which rule matched. `systems`: names in any spelling (`"hcpcs,icd10cm"` or a list).
         Exact code matches are always shown (labelled), whatever the filters, unless
-        `exact_codes_always=False`. The word being typed (`prefix="last"`: the last one
-        unless a space follows; `"all"`: every word, as NLM's CTSS; `"none"`) matches as the
-        start of a word; `every_word` never falls back to some of the words; `match` searches
-        codes and words, `"code"` or `"words"` only; `code_prefix` keeps codes starting so.
-        Pages are windows on one order: `offset` may be anything, `limit` at most 1000.
+        `exact_codes_always=False`. An NDC in any written form finds its HCPCS code with the
+        package (`hit.ndc`); `hcc_v28` keeps codes that map to a CMS-HCC V28 category. The
+        word being typed (`prefix="last"`: the last one unless a space follows; `"all"`: every
+        word, as NLM's CTSS; `"none"`) matches as the start of a word; `every_word` never
+        falls back to some of the words; `match` searches codes and words, `"code"` or
+        `"words"` only; `code_prefix` keeps codes starting so. Pages are windows on one order:
+        `offset` may be anything, `limit` at most 1000.
 
         >>> hit = mc.search("blincyto").hits[0]
         >>> hit.code, hit.matched.rule, hit.matched.text
@@ -206,6 +213,7 @@ class Medcodes:
                 exact_codes_always=exact_codes_always,
                 match=match,
                 code_prefix=code_prefix,
+                hcc_v28=hcc_v28,
             )
         )
 
@@ -252,11 +260,13 @@ class Medcodes:
     def code(self, code: str, system: str | None = None) -> CodeView:
         """The code view: everything known about one code, as every interface shows it
         (descriptors, status and dates, names, decoded fields, notes, hierarchy, history,
-        explanation, policies, similar codes, the source files cited).
+        explanation, policies, similar codes, billing facts, the source files cited).
 
         >>> view = mc.code("J9039")
         >>> view.status_text, view.brand_names
         ('active', ['Blincyto'])
+        >>> view.billing.payment.amount, view.billing.unit_limit.units
+        ('164.253', 210)
         >>> view.to_dict()["fields"][0]
         {'name': 'PRICE1', 'label': 'Pricing indicator', 'value': '51', 'meaning': 'Drugs'}
         """
@@ -270,6 +280,7 @@ class Medcodes:
             explanation=explain_code(self._catalog, found, self._explainers),
             policies=policies_for(self._catalog, found),
             similar=similar_codes(self._catalog, found),
+            billing=billing_facts(self._catalog, found),
         )
 
     @cached_property

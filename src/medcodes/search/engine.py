@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import functools
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 import tantivy
 
+from medcodes.catalog.billing import NdcPackage, packages_for_ndcs
 from medcodes.catalog.read import Catalog
 from medcodes.errors import BadQuery
 from medcodes.search import filters as search_filters
@@ -53,6 +54,10 @@ COMPLETED_REWRITES = 3  # completions of the last word tried against the lay-ter
 CACHED_COMPLETIONS = 16_384  # as-you-type traffic repeats prefixes: walk each once
 BROAD_PREFIX_CODES = (
     5_000  # codes holding a prefix's completions beyond which they are not BM25-scored
+)
+NDC_NOT_FOUND = (
+    "No HCPCS code for NDC {ndc!r} in the CMS ASP NDC-HCPCS crosswalk, which lists Medicare "
+    "Part B drugs only."
 )
 # Rules whose matches mean the words were found; when none has any, the fallbacks run.
 WORD_RULES = ("exact synonym", "same words", "all words", "completed name", "word prefix")
@@ -108,22 +113,43 @@ class Searcher:
         words = self._words(plan)
         walk = self._walk(query, words.asked)
         used: list[Segment] = []
-        for segment in self._segments(plan, words, query):
-            walk.add(self._filtered(segment, query, True))
-            used.append(segment)
-        did_you_mean = None
-        words_wanted = plan.words and query.match != "code"
-        if words_wanted and not any(walk.sizes.get(rule) for rule in WORD_RULES):
-            did_you_mean, fallbacks = self._fallbacks(words, query)
-            for segment in fallbacks:
+
+        def add(segments: Iterable[Segment]) -> None:
+            for segment in segments:
                 walk.add(self._filtered(segment, query, True))
                 used.append(segment)
-        facets = self._facets(used, query) if query.facets else {}
+
+        packages = packages_for_ndcs(self.catalog, plan.ndcs) if plan.ndcs else []
+        add(self._code_segments_of(plan, query, packages))
+        did_you_mean = None
+        # An NDC that names a drug is not also searched as words.
+        words_wanted = plan.words and query.match != "code" and not walk.sizes.get("NDC")
+        if words_wanted:
+            add(self._word_segments(words))
+            add(self._lay_phrase_segments(plan))
+        if words_wanted and not any(walk.sizes.get(rule) for rule in WORD_RULES):
+            did_you_mean, fallbacks = self._fallbacks(words, query)
+            add(fallbacks)
+        counted = self._facets(used, query) if query.facets else {}
         wanted = self._wanted(words) if walk.hits else None
-        hits = [self.matcher.hit(c, wanted) for c in walk.hits] if wanted else []
+        by_id = {self._code_id(package): package for package in packages}
+        hits = (
+            [self.matcher.hit(c, wanted, by_id.get(c.code_id)) for c in walk.hits] if wanted else []
+        )
         message = None if hits or query.offset else f"No codes match {plan.text!r}."
+        if not hits and plan.ndcs and not query.offset:
+            message = NDC_NOT_FOUND.format(ndc=plan.text)
+        flags = {"ndc": walk.sizes.get("NDC", 0), "hcc-v28": counted.get("hcc-v28", 0)}
         return SearchResult(
-            query.text, walk.position, _ms(started), hits, facets, message, did_you_mean, plan
+            query.text,
+            walk.position,
+            _ms(started),
+            hits,
+            counted.get("system", {}),
+            message,
+            did_you_mean,
+            plan,
+            {name: count for name, count in flags.items() if count},
         )
 
     def listing(self, query: SearchQuery) -> SearchResult:
@@ -157,9 +183,12 @@ class Searcher:
         return Walk(self.searcher, self.schema, query.offset, query.limit, score, order_key)
 
     def _filtered(self, segment: Segment, query: SearchQuery, with_system: bool) -> Segment:
-        kind = {"exact code": "codes", "exact synonym": "names", "same words": "names"}.get(
-            segment.rule, "words"
-        )
+        kind = {
+            "exact code": "codes",
+            "NDC": "codes",
+            "exact synonym": "names",
+            "same words": "names",
+        }.get(segment.rule, "words")
         found = conditions(query, self.schema, kind, with_system)
         if not found:
             return segment
@@ -170,13 +199,24 @@ class Searcher:
             segment.rule, combined, segment.ranked, segment.weight, segment.bonus, segment.via
         )
 
-    def _segments(self, plan: QueryPlan, words: Words, query: SearchQuery) -> Iterator[Segment]:
-        if query.match != "words":
-            for shape in plan.code_shapes:
-                yield from self.shape_rules[shape.kind](shape, query)
-        if query.match != "code":
-            yield from self._word_segments(words)
-            yield from self._lay_phrase_segments(plan)
+    def _code_segments_of(
+        self, plan: QueryPlan, query: SearchQuery, packages: list[NdcPackage]
+    ) -> Iterator[Segment]:
+        """Exact codes, the HCPCS codes of an NDC typed, then code prefixes (rule order)."""
+        if query.match == "words":
+            return
+        shaped = [
+            s for shape in plan.code_shapes for s in self.shape_rules[shape.kind](shape, query)
+        ]
+        yield from (segment for segment in shaped if segment.rule == "exact code")
+        if packages:
+            ids = sorted({self._code_id(package) for package in packages})
+            terms = [tantivy.Query.term_query(self.schema, "id", i) for i in ids]
+            yield Segment("NDC", _any(terms), weight=0.0)
+        yield from (segment for segment in shaped if segment.rule != "exact code")
+
+    def _code_id(self, package: NdcPackage) -> int:
+        return self.catalog.lookup(package.code, package.system)[0].id
 
     def _code_segments(self, shape: CodeShape, query: SearchQuery) -> Iterator[Segment]:
         """The exact code, then the codes it starts (`E11`, `J90`, `0DT`) in official order:
@@ -355,9 +395,13 @@ class Searcher:
             return None, []
         return None, [Segment("some words", self._some_words(min(alternatives, key=len)))]
 
-    def _facets(self, used: list[Segment], query: SearchQuery) -> dict[str, int]:
+    def _facets(self, used: list[Segment], query: SearchQuery) -> dict[str, dict[str, int]]:
+        """Hits per system (before the system filter), and how many map to a CMS-HCC V28
+        category: {"system": {...}, "hcc-v28": n}."""
         union = _any([self._filtered(s, query, False).query for s in used]) if used else None
-        return search_filters.facets(self.searcher, union).get("system", {})
+        found = search_filters.facets(self.searcher, union)
+        hcc = sum(n for value, n in found.get("hcc-v28", {}).items() if int(value) == 1)
+        return {"system": found.get("system", {}), "hcc-v28": hcc}  # type: ignore[dict-item]
 
     # --- words -------------------------------------------------------------------------------
     def _words(self, plan: QueryPlan) -> Words:

@@ -22,7 +22,7 @@ from medcodes.systems import code_key
 
 Should = tantivy.Occur.Should
 Filter = Callable[[SearchQuery, tantivy.Schema], list[tantivy.Query]]
-FACET_FIELDS = {"system": "system"}  # facet name -> indexed fast field
+FACET_FIELDS = {"system": "system", "hcc-v28": "hcc_v28"}  # facet name -> indexed fast field
 FILTER_SETS = ("words", "names", "codes")
 
 
@@ -62,6 +62,11 @@ def within_filter(query: SearchQuery, schema: tantivy.Schema) -> list[tantivy.Qu
     return [tantivy.Query.term_query(schema, "within", code_key(query.within))]
 
 
+def hcc_v28_filter(query: SearchQuery, schema: tantivy.Schema) -> list[tantivy.Query]:
+    """Codes that map to a CMS-HCC V28 category (issue 14)."""
+    return [tantivy.Query.term_query(schema, "hcc_v28", 1)] if query.hcc_v28 else []
+
+
 def code_prefix_filter(query: SearchQuery, schema: tantivy.Schema) -> list[tantivy.Query]:
     if not query.code_prefix:
         return []
@@ -74,6 +79,7 @@ FILTERS: tuple[Filter, ...] = (
     status_filter,
     within_filter,
     code_prefix_filter,
+    hcc_v28_filter,
 )
 CODE_FILTERS: tuple[Filter, ...] = (system_filter, billable_filter, code_prefix_filter)
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import tantivy
 
+from medcodes.catalog.billing import NdcPackage
 from medcodes.search.index import TEXT_FIELDS, bag_forms, exact_forms
 from medcodes.search.model import Hit, Match
 from medcodes.search.paging import Candidate
@@ -73,17 +74,24 @@ class Matcher:
         self.analyzer = analyzer
         self.codes = codes
 
-    def hit(self, candidate: Candidate, wanted: Wanted) -> Hit:
+    def hit(self, candidate: Candidate, wanted: Wanted, package: NdcPackage | None = None) -> Hit:
+        """The hit for a candidate; an NDC query's hit carries the package it named."""
         info = self.codes[candidate.code_id]
+        matched = (
+            Match(candidate.rule, "ASP NDC-HCPCS crosswalk", package.summary)
+            if package is not None
+            else self._match(candidate, wanted, info)
+        )
         return Hit(
             info.system,
             info.code,
             info.title,
             round(candidate.score, 3),
-            self._match(candidate, wanted, info),
+            matched,
             info.status,
             info.billable,
             info.kind,
+            package,
         )
 
     def title_stems(self, code_id: int) -> frozenset[str]:

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from datetime import date
 
 from medcodes.errors import BadQuery
+from medcodes.ndc import ndc11_candidates
 from medcodes.search.lay_terms import WORD, phrase_codes, phrase_key, rewrites, rewrites_starting
 from medcodes.search.model import MAX_QUERY_CHARS, PREFIX_MODES, CodeShape, QueryPlan
 from medcodes.systems import code_key
@@ -134,7 +135,8 @@ def plan(text: str, prefix: str = "last") -> QueryPlan:
         tuple(notes),
         message,
         lay_phrases(words),
-        open_positions(raw, words, prefix),
+        open_words=open_positions(raw, words, prefix),
+        ndcs=ndc11_candidates(normal),
     )
 
 

@@ -29,6 +29,7 @@ def run_search(
     exact_codes_always: bool = True,
     match: str = "both",
     code_prefix: str | None = None,
+    hcc_v28: bool = False,
 ) -> SearchResult:
     """The search's result, remembered per build (`took_ms` is the engine time of the first
     run). Autocomplete traffic repeats prefixes and popular queries often. The keywords are
@@ -47,4 +48,5 @@ def run_search(
         exact_codes_always=exact_codes_always,
         match=match,
         code_prefix=code_prefix,
+        hcc_v28=hcc_v28,
     )
