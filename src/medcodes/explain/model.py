@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from medcodes.explain.facts import Fact, SourceRef
 from medcodes.explain.glossary import OWN_WORDING
+from medcodes.serial import Serialisable
 
 WRITTEN = "written"
 NOT_YET_WRITTEN = "not-yet-written"
@@ -106,7 +107,7 @@ class Section:
 
 
 @dataclass(frozen=True, slots=True)
-class Explanation:
+class Explanation(Serialisable):
     code: str
     system: str
     title: str
