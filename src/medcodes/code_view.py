@@ -25,6 +25,7 @@ from medcodes.catalog.read import (
     SourceFile,
 )
 from medcodes.explain.model import Explanation
+from medcodes.explain.notes import lead_in
 from medcodes.serial import Serialisable
 from medcodes.similar import SimilarCode
 from medcodes.systems import FHIR_SYSTEMS, System, system_name
@@ -261,7 +262,7 @@ def group_notes(details: CodeDetails) -> list[NoteGroup]:
             grouped.append(last)
             unit = None
         if note.lead or note.unit != unit or not last.units:
-            lead = note.text.removeprefix(",").strip() if note.lead else ""
+            lead = lead_in(note.text.removeprefix(",").strip()) if note.lead else ""
             last.units.append(NoteUnit(lead, [] if note.lead else [note.text]))
         else:
             last.units[-1].items.append(note.text)

@@ -50,4 +50,5 @@ def test_sentences_that_add_are_not(sentence: str) -> None:
 
 def test_words_and_sentences() -> None:
     assert content_words("The Devices of the codes") == {"device"}
+    assert content_words("Coronary Arteries") == content_words("coronary artery")
     assert sentences("One (A). Two: B. three") == ["One (A).", "Two: B. three"]

@@ -112,7 +112,7 @@ def test_home_infusion_setting_and_s_code_coverage(catalog: Catalog) -> None:
             found["setting"].text == 'In the patient\'s home: the descriptor says "Home infusion".'
         )
         summary = found["summary"].text
-        assert summary.startswith('Not payable by Medicare (HCPCS coverage code I: "Not payable')
+        assert summary.startswith("Not payable by Medicare (HCPCS coverage code I).")
         assert "CMS processing note 0088, verbatim:" in summary
     assert "Not payable by Medicare" in explained(catalog, "G9056")["summary"].text
 
@@ -150,7 +150,9 @@ def test_pcs_procedure_uses_the_definitions_file(catalog: Catalog) -> None:
         item.startswith("Approach Percutaneous Endoscopic: entry, by puncture") for item in items
     )
     assert "No device remains after the procedure (device value No Device)." in items
-    assert found["summary"].text == "The ICD-10-PCS Index leads here from: Appendectomy."
+    assert found["summary"].text == (
+        "The ICD-10-PCS Index leads to the table row holding this code from: Appendectomy."
+    )
     assert found["setting"].text.startswith("ICD-10-PCS codes report procedures done during")
     assert found["duration"].status == NOT_YET_WRITTEN
 
@@ -187,7 +189,7 @@ def test_hierarchy_notes_and_headings(catalog: Catalog) -> None:
     )
     neoplasm = explained(catalog, "C25.9")["usage"].items
     assert any(
-        item.startswith("Note: Functional activity All neoplasms are classified")
+        item.startswith("Note: Functional activity: All neoplasms are classified")
         for item in neoplasm
     )
     assert not any(item == "Note: Functional activity." for item in neoplasm)

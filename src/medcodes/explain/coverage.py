@@ -34,10 +34,13 @@ def coverage_sentences(card: FactsCard) -> list[tuple[str, list[Fact]]]:
     coverage = card.first("cov")
     references = card.of(*REFERENCE_LABELS)
     if coverage is not None and coverage.value in COVERAGE_WORDS:
+        words = COVERAGE_WORDS[coverage.value]
+        said = "" if words == coverage.detail else f': "{coverage.detail}"'
         cited = "; ".join(f"{REFERENCE_LABELS[r.key]} {r.value}" for r in references)
         text = (
-            f"{COVERAGE_WORDS[coverage.value]} (HCPCS coverage code {coverage.value}: "
-            f'"{coverage.detail}"' + (f"; {cited}" if cited else "") + ")."
+            f"{words} (HCPCS coverage code {coverage.value}{said}"
+            + (f"; {cited}" if cited else "")
+            + ")."
         )
         found.append((text, [coverage, *references]))
     denied = coverage is not None and coverage.value in NOT_COVERED

@@ -67,9 +67,14 @@ def _instruction(code: Code, node: Code, unit: list[AppliedNote]) -> list[Instru
         return []
     items = [note.text for note in unit[1:]] if first.lead else [n.text for n in unit]
     body = "; ".join(items)
-    text = f"{first.text} {body}" if first.lead else body
+    text = f"{lead_in(first.text)} {body}" if first.lead else body
     origin = "" if node.id == code.id else f"{ORIGIN_KINDS.get(node.kind, node.kind)} {node.code}"
     return [Instruction(first.kind, text, first.lead, origin, node.kind, first.source)]
+
+
+def lead_in(text: str) -> str:
+    """A lead-in as it introduces its items: a heading ("Functional activity") gets a colon."""
+    return text if text.endswith(":") else f"{text}:"
 
 
 def has_seventh_character(code: Code) -> bool:

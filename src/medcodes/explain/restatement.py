@@ -35,7 +35,10 @@ IGNORED = frozenset(_FUNCTION_WORDS.split()) | frozenset(_FRAME_WORDS.split())
 
 
 def _stem(word: str) -> str:
+    """Plural and possessive folded: "arteries" -> "artery", "devices" -> "device"."""
     word = word.removesuffix("'s")
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
     if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
         return word[:-1]
     return word

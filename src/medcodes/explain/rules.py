@@ -21,7 +21,12 @@ from medcodes.systems import System
 EMPTY_AXIS_VALUES = frozenset({"No Device", "No Qualifier", "None", "No Type"})
 INDEX_TERMS_SHOWN = 6
 PCS_SETTING_TERM = "ICD-10-PCS"
-INDEX_NAMES = {System.ICD10CM.value: "Alphabetic Index", System.ICD10PCS.value: "ICD-10-PCS Index"}
+# The ICD-10-CM Index names a code; the ICD-10-PCS Index names the start of a table row, whose
+# remaining characters the coder chooses: what each entry leads to, in words.
+INDEX_LEADS = {
+    System.ICD10CM.value: "The Alphabetic Index leads here from",
+    System.ICD10PCS.value: "The ICD-10-PCS Index leads to the table row holding this code from",
+}
 
 
 def _sentence(text: str) -> str:
@@ -60,17 +65,15 @@ def summary(card: FactsCard) -> Draft | None:
 
 
 def _status(card: FactsCard, used: list[Fact]) -> list[str]:
-    """No longer valid (and what the file refers to instead)."""
+    """What a terminated code was cross-referred to (the header already says it ended)."""
     status = card.first("status")
-    if status is None:
-        return []
-    used.append(status)
-    text = f"No longer valid: {status.value}"
     successors = [f for f in card.of("related") if f.label == "Cross-reference"]
-    if successors:
-        used += successors
-        text += f"; the official file cross-refers it to {successors[0].value}"
-    return [_sentence(text)]
+    if status is None or not successors:
+        return []
+    used += [status, *successors]
+    return [
+        _sentence(f"No longer valid; the official file cross-refers it to {successors[0].value}")
+    ]
 
 
 def _brands(card: FactsCard, used: list[Fact]) -> list[str]:
@@ -99,8 +102,8 @@ def _index_entries(card: FactsCard, used: list[Fact]) -> list[str]:
     if not entries:
         return []
     used += entries
-    index = INDEX_NAMES.get(card.code.system, "index")
-    return [f"The {index} leads here from: " + "; ".join(f.value for f in entries) + "."]
+    leads = INDEX_LEADS.get(card.code.system, "The index leads here from")
+    return [f"{leads}: " + "; ".join(f.value for f in entries) + "."]
 
 
 # --- procedures, services, drugs, supplies ---------------------------------------------------
@@ -216,11 +219,8 @@ def related(card: FactsCard) -> Draft | None:
 
 
 # --- modifiers -------------------------------------------------------------------------------
-def signals(card: FactsCard) -> Draft | None:
-    """Nothing beyond the modifier's descriptor is known; the header shows that."""
-    used: list[Fact] = []
-    lines = _status(card, used)
-    return Draft("signals", " ".join(lines), facts=tuple(used)) if lines else None
+# Nothing beyond a modifier's descriptor is known, and the header shows that: its sections stay
+# "not yet written" (the restated descriptor was the audit's most common useless sentence).
 
 
 SECTION_RULES: dict[str, Callable[[FactsCard], Draft | None]] = {
@@ -229,7 +229,6 @@ SECTION_RULES: dict[str, Callable[[FactsCard], Draft | None]] = {
     "setting": setting,
     "usage": usage,
     "related": related,
-    "signals": signals,
 }
 
 
