@@ -8,10 +8,16 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from medcodes.catalog.read import Catalog, Code, PcsTerm, SourceFile
-from medcodes.explain.glossary import OWN_WORDING, definitions, marked, terms_in
+from medcodes.explain.glossary import (
+    OWN_WORDING,
+    definitions,
+    marked,
+    recurring_terms_in,
+    terms_in,
+)
 from medcodes.explain.notes import (
     KIND_LABELS,
     Instruction,
@@ -127,8 +133,18 @@ class FactsCard:
     caveats: tuple[str, ...]
     parent: Code | None = None
     instructions: tuple[Instruction, ...] = ()  # ICD-10-CM notes, one per instruction
+    by_key: dict[str, list[Fact]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        by_key: dict[str, list[Fact]] = {}
+        for fact in self.facts:
+            by_key.setdefault(fact.key, []).append(fact)
+        object.__setattr__(self, "by_key", by_key)
 
     def of(self, *keys: str) -> list[Fact]:
+        """The facts of these keys, in card order (a writer asks dozens of times per code)."""
+        if len(keys) == 1:
+            return list(self.by_key.get(keys[0], ()))
         return [fact for fact in self.facts if fact.key in keys]
 
     def first(self, key: str) -> Fact | None:
@@ -202,6 +218,7 @@ class FactsReader:
         self._hierarchies: dict[int, list[Fact]] = {}
         # (ancestor id, whether the code has its 7th character) -> what the ancestor says to it
         self._passed_down: dict[tuple[int, bool], list[Instruction]] = {}
+        self._inherited_facts: dict[Instruction, Fact] = {}
 
     def card(self, code: Code) -> FactsCard:
         facts = [*self._header_facts(code)]
@@ -372,6 +389,21 @@ class FactsReader:
             found += passed
         return found
 
+    def _note_fact(self, note: Instruction) -> Fact:
+        """An instruction as a fact; those passed down from an ancestor are made once."""
+        found = self._inherited_facts.get(note) if note.origin else None
+        if found is None:
+            found = Fact(
+                note.kind,
+                KIND_LABELS[note.kind],
+                note.text,
+                f"from {note.origin}" if note.origin else "",
+                self.ref(note.source),
+            )
+            if note.origin:
+                self._inherited_facts[note] = found
+        return found
+
     def _pcs_term(self, section: str, position: int, label: str) -> PcsTerm | None:
         key = (section, position, label)
         if key not in self._pcs_terms:
@@ -379,16 +411,7 @@ class FactsReader:
         return self._pcs_terms[key]
 
     def _icd_facts(self, code: Code, chain: list[Code], notes: list[Instruction]) -> list[Fact]:
-        facts = [
-            Fact(
-                note.kind,
-                KIND_LABELS[note.kind],
-                note.text,
-                f"from {note.origin}" if note.origin else "",
-                self.ref(note.source),
-            )
-            for note in notes
-        ]
+        facts = [self._note_fact(note) for note in notes]
         tabular = self.latest("icd10cm-tabular")
         for char, meaning in self._seventh(code, chain):
             facts.append(Fact("seventh_character", "7th character", char, meaning, tabular))
@@ -455,13 +478,14 @@ class FactsReader:
         if system == System.ICD10PCS.value and code.kind == "code":
             markers.add("<pcs-code>")
         terms = marked(system, markers) | terms_in(system, "title", code.long_title)
+        terms |= terms_in(system, "page", code.long_title)
         seventh = [f.detail for f in facts if f.key == "seventh_character"]
         if len(seventh) == 1:
-            terms |= terms_in(system, "seventh", seventh[0])
-        shown = [code.long_title, *(n.text for n in notes)]
+            terms |= recurring_terms_in(system, "seventh", seventh[0])
+        shown = [note.text for note in notes]
         shown += [f.value for f in facts if f.key in ("axis", "axis_includes")]  # PCS terms
         for text in shown:
-            terms |= terms_in(system, "page", text)
+            terms |= recurring_terms_in(system, "page", text)
         return [
             Fact(
                 "glossary",

@@ -71,18 +71,27 @@ def _entry(number: int, cells: list[str]) -> Entry:
     )
 
 
-@lru_cache(maxsize=65_536)
 def terms_in(system: str, place: str, text: str) -> frozenset[str]:
-    """The terms of `system` whose match is found in `text` at `place` (title, seventh, page).
-    Cached: ancestors' notes and axis values recur on thousands of pages."""
-    return frozenset(
-        entry.term
-        for entry in entries()
-        if system in entry.systems
-        and entry.place == place
-        and not entry.marker
-        and entry.match.search(text)
-    )
+    """The terms of `system` whose match is found in `text` at `place` (title, seventh, page)."""
+    searched, anything = _searched(system, place)
+    if not anything.search(text):
+        return frozenset()
+    return frozenset(entry.term for entry in searched if entry.match.search(text))
+
+
+@lru_cache(maxsize=32_768)
+def recurring_terms_in(system: str, place: str, text: str) -> frozenset[str]:
+    """terms_in, cached, for texts that recur on many pages (ancestors' notes, axis values)."""
+    return terms_in(system, place, text)
+
+
+@cache
+def _searched(system: str, place: str) -> tuple[tuple[Entry, ...], re.Pattern[str]]:
+    """The entries of one system looked for at one place by a search (not a marker), and one
+    pattern matching where any of them would: most texts hold no term, and one search says so."""
+    found = tuple(e for e in entries() if system in e.systems and e.place == place and not e.marker)
+    either = "|".join(f"(?:{e.match.pattern})" for e in found) or "(?!)"
+    return found, re.compile(either, re.IGNORECASE)
 
 
 def marked(system: str, markers: set[str]) -> set[str]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import groupby
 
 from medcodes.catalog.read import AppliedNote, Code
@@ -93,10 +94,11 @@ def label(instruction: Instruction) -> str:
     return KIND_LABELS.get(kind, kind)
 
 
+@lru_cache(maxsize=65_536)
 def render(instruction: Instruction, text: str | None = None) -> str:
     """The instruction as one sentence: its label joined to its text the way the tabular's
     printed notes read ("Code first, for adverse effects, ...", "Use additional code to
-    identify: ..."), then its origin when inherited."""
+    identify: ..."), then its origin when inherited. Cached: ancestors' notes recur."""
     body = instruction.text if text is None else text
     start = label(instruction)
     if body.startswith(","):

@@ -96,8 +96,11 @@ def _brands(card: FactsCard, used: list[Fact]) -> list[str]:
 
 def _index_entries(card: FactsCard, used: list[Fact]) -> list[str]:
     """Index entries that lead to the code with words its title does not have."""
+    entries = card.of("index_term")
+    if not entries:
+        return []
     known = _known(card)
-    entries = [f for f in card.of("index_term") if not restates(f.value, known)]
+    entries = [f for f in entries if not restates(f.value, known)]
     entries = entries[:INDEX_TERMS_SHOWN]
     if not entries:
         return []
