@@ -339,9 +339,7 @@ def test_small_tabular_note_structure(tmp_path: Path) -> None:
     ]
 
 
-@settings(
-    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@settings(max_examples=200, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     groups=st.lists(
         st.lists(
@@ -420,9 +418,7 @@ def test_broken_tabular(tmp_path: Path, text: str, line: int | None, problem: st
         assert isinstance(caught.value.where, int)
 
 
-@settings(
-    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@settings(max_examples=200, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.one_of(st.binary(max_size=400), st.text(max_size=400).map(str.encode)))
 def test_arbitrary_bytes_raise_only_source_format_error(tmp_path: Path, data: bytes) -> None:
     path = tmp_path / "fuzz.xml"
@@ -431,9 +427,7 @@ def test_arbitrary_bytes_raise_only_source_format_error(tmp_path: Path, data: by
         list(parse_tabular(path))
 
 
-@settings(
-    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@settings(max_examples=100, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(cut=st.integers(min_value=0, max_value=len(GOOD_TABULAR.rstrip()) - 1))
 def test_truncated_tabular_raises_source_format_error(tmp_path: Path, cut: int) -> None:
     path = _write(tmp_path, "cut.xml", GOOD_TABULAR[:cut])
