@@ -17,6 +17,7 @@ pyproject.toml): the types they need are re-exported here.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from datetime import date
 from functools import cached_property
 from pathlib import Path
@@ -35,7 +36,15 @@ from medcodes.build import build, build_steps, step_count
 from medcodes.catalog.policies import PolicyCodes, PolicyLink, policies_for, policy_codes
 from medcodes.catalog.read import Catalog, Code, HistoryEvent, Release, SourceFile
 from medcodes.catalog.validity import Validation, validate_code
-from medcodes.code_view import VIEW_CHILDREN, CodeRef, CodeView, build_code_view, code_url, ref
+from medcodes.code_view import (
+    VIEW_CHILDREN,
+    CodeRef,
+    CodeView,
+    build_code_view,
+    code_url,
+    ref,
+    resource_uri,
+)
 from medcodes.errors import BadQuery
 from medcodes.explain import ExplainerStore, Explanation, default_store_path, explain_code
 from medcodes.search.model import MAX_LIMIT, Hit, SearchQuery, SearchResult
@@ -73,6 +82,7 @@ __all__ = [
     "code_url",
     "parse_day",
     "parse_systems",
+    "resource_uri",
     "step_count",
 ]
 MAX_CODE_CHARS = 40  # no code is longer; longer input is a mistake, not a code
@@ -233,15 +243,30 @@ class Medcodes:
         return {source.name: source for source in self.manifest.sources}
 
     # --- about one code ----------------------------------------------------------------------
-    def explain(self, code: str, system: str | None = None) -> Explanation:
+    def explain(
+        self, code: str, system: str | None = None, sections: Sequence[str] | None = None
+    ) -> Explanation:
         """Plain-language sections of one code, each with its provenance (official data
         restated, or generated text that passed the verifier); the rest "not yet written".
+        `sections`: only these keys (BadQuery names the keys when one is unknown).
 
         >>> first = mc.explain("J9039").sections[0]
         >>> first.title, first.provenance.writer
         ('Summary', 'rules')
+        >>> [s.key for s in mc.explain("E11.9", sections=["treatment", "summary"]).sections]
+        ['summary', 'treatment']
         """
-        return explain_code(self._catalog, self.get(code, system), self._explainers)
+        explanation = explain_code(self._catalog, self.get(code, system), self._explainers)
+        if sections is None:
+            return explanation
+        known = [section.key for section in explanation.sections]
+        unknown = [key for key in sections if key not in known]
+        if unknown:
+            raise BadQuery(
+                f"unknown section {str(unknown[0])[:40]!r} for {explanation.code}; "
+                f"sections are {', '.join(known)}"
+            )
+        return replace(explanation, sections=[s for s in explanation.sections if s.key in sections])
 
     def policies(self, code: str, system: str | None = None) -> CodePolicies:
         """Medicare coverage documents (LCDs, articles) and health-plan policies that concern

@@ -71,6 +71,11 @@ def code_url(system: str, code: str) -> str:
     return f"/code/{quote(system)}/{quote(code)}"
 
 
+def resource_uri(system: str, code: str) -> str:
+    """The code's MCP resource (`medcodes://code/HCPCS/J9039`): the page as Markdown."""
+    return f"medcodes://code/{quote(system)}/{quote(code)}"
+
+
 @dataclass(frozen=True, slots=True)
 class CodeRef(Serialisable):
     """A code as a link: enough to list it anywhere."""
@@ -159,6 +164,7 @@ class CodeView(Serialisable):
     url: str
     json_url: str
     fhir_lookup_url: str
+    resource_uri: str  # the MCP resource: this view as Markdown
     explanation: Explanation | None = None
     policies: list[PolicyLink] = field(default_factory=list)  # Medicare first, then plans
     similar: list[SimilarCode] = field(default_factory=list)
@@ -231,6 +237,7 @@ def build_code_view(
         json_url=code_url(code.system, code.code) + ".json",
         fhir_lookup_url="/fhir/CodeSystem/$lookup?"
         + urlencode({"system": FHIR_SYSTEMS[System(code.system)], "code": code.code}),
+        resource_uri=resource_uri(code.system, code.code),
         **blocks,
     )
 
