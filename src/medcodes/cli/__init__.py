@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from medcodes.cli import build, codes, explain, policies, search, serve
+from medcodes.cli import build, codes, explain, mcp, policies, search, serve
 from medcodes.settings import Settings
 
 app = typer.Typer(
@@ -41,5 +41,6 @@ app.command()(search.search)
 app.command("eval")(search.evaluate)
 app.command("policies")(policies.policies_command)
 app.command("serve")(serve.serve_command)
+app.command("mcp")(mcp.mcp)
 app.add_typer(explain.explain_app, name="explain")
 app.add_typer(policies.similar_app, name="similar")

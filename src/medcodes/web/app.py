@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -11,6 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from medcodes import __version__
+from medcodes.mcp.server import create_server, http_app
 from medcodes.settings import Settings
 from medcodes.web.deps import current_site
 from medcodes.web.errors import install_error_handler
@@ -33,7 +36,7 @@ SECURITY_HEADERS = [
     (b"x-frame-options", b"DENY"),
 ]
 CACHE_CONTROL = b"public, max-age=3600"
-UNCACHED = ("/-/ping",)
+UNCACHED = ("/-/ping", "/mcp")
 
 
 class Edge:
@@ -93,8 +96,17 @@ def _matches(scope: Scope, etag: bytes) -> bool:
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
-    """The whole site over one catalog (MEDCODES_CATALOG unless `settings` says otherwise)."""
+    """The whole site over one catalog (MEDCODES_CATALOG unless `settings` says otherwise),
+    with the MCP server's streamable HTTP endpoint at /mcp answering from the same Site."""
     site = open_site(settings or Settings())
+    mcp = create_server(lambda: app.state.site.codes)
+    mcp_routes = http_app(mcp).routes
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        async with mcp.session_manager.run():
+            yield
+
     app = FastAPI(
         title="medcodes",
         version=__version__,
@@ -104,11 +116,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         default_response_class=JSONOut,
         docs_url=None,
         redoc_url=None,
+        lifespan=lifespan,
     )
     app.state.site = site
     install_error_handler(app)
     for router in (pages.router, api.router, ctss.router, fhir.router):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.router.routes.extend(mcp_routes)
     app.add_middleware(Edge)
     return app
