@@ -18,6 +18,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
+import orjson
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ResourceError, ToolError
 from mcp.server.transport_security import TransportSecuritySettings
@@ -181,7 +182,9 @@ def answers(
     method: Callable[..., Awaitable[Any]],
 ) -> Callable[..., Awaitable[Any]]:
     """A tool body's result (a dict of facade answers) as the call's structured content,
-    serialised by the library's one serialiser; MedcodesError becomes a tool error."""
+    serialised by the library's one serialiser; MedcodesError becomes a tool error. The SDK
+    reads the body's annotations (through `__wrapped__`) for the output schema, and checks
+    the content against it."""
 
     @functools.wraps(method)
     async def wrapper(*args: Any, **kwargs: Any) -> CallToolResult:
@@ -192,16 +195,10 @@ def answers(
         text = to_json(answer)
         return CallToolResult(
             content=[TextContent(type="text", text=text.decode())],
-            structured_content=_json_types(text),
+            structured_content=orjson.loads(text),
         )
 
     return wrapper
-
-
-def _json_types(text: bytes) -> dict[str, Any]:
-    import orjson
-
-    return orjson.loads(text)
 
 
 class Tools:
