@@ -91,7 +91,11 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     queries = dev_queries()
-    print(f"{args.runs} runs x {args.calls} calls per tool over stdio, {len(queries)} queries")
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    print(
+        f"{args.runs} runs x {args.calls} calls per tool over stdio, {len(queries)} queries; "
+        f"{os.cpu_count()} cores, load average {load}"
+    )
     print(f"{'run':<4} {'no-op p50':>10} {'no-op p99':>10} {'search p50':>11} {'search p99':>11}")
     rows = []
     for run in range(1, args.runs + 1):
