@@ -25,23 +25,22 @@ from mcp.server.transport_security import TransportSecuritySettings
 from mcp.types import CallToolResult, TextContent, ToolAnnotations
 from pydantic import Field
 from starlette.applications import Starlette
-from typing_extensions import TypedDict  # pydantic needs it for nested TypedDicts before 3.12
 
 from medcodes import __version__
-from medcodes.api import (
-    CodeHistory,
-    CodePolicies,
-    CodeView,
-    Explanation,
-    Hit,
-    Medcodes,
-    SimilarCodes,
-    SourceFile,
-    Validation,
-    resource_uri,
-)
+from medcodes.api import Explanation, Medcodes, SourceFile
 from medcodes.errors import BadQuery, MedcodesError
 from medcodes.mcp.markdown import render_markdown
+from medcodes.mcp.shapes import (
+    Cite,
+    CodeAnswer,
+    ExplainAnswer,
+    HistoryAnswer,
+    PoliciesAnswer,
+    SearchAnswer,
+    SimilarAnswer,
+    ValidateAnswer,
+    hit_of,
+)
 from medcodes.serial import to_json
 
 Current = Callable[[], Medcodes]
@@ -73,79 +72,6 @@ INSTRUCTIONS = (
     "`cite` block (catalog build, releases, source files). Reference information, not medical "
     "advice."
 )
-
-
-class SourceCite(TypedDict):
-    name: str
-    file: str
-    release: str
-    url: str
-
-
-class Cite(TypedDict):
-    """Where an answer comes from: cite these."""
-
-    catalog: str  # the build id of the catalog file
-    built_at: str
-    releases: dict[str, str]  # the current release of each code system
-    sources: list[SourceCite]  # official files behind this answer (empty: see releases)
-
-
-class Matched(TypedDict):
-    rule: str  # ranking rule that found the hit: exact code, exact synonym, all words, ...
-    field: str  # what matched: code, title, drug name, lay term, inclusion term, ...
-    text: str
-
-
-class CodeHit(TypedDict):
-    system: str
-    code: str
-    title: str
-    status: str
-    billable: bool
-    kind: str
-    matched: Matched
-    resource: str  # medcodes://code/{system}/{code}: the code page as Markdown
-
-
-class SearchAnswer(TypedDict):
-    query: str
-    total: int
-    results: list[CodeHit]
-    message: str | None  # why nothing was found, when nothing was
-    did_you_mean: str | None
-    cite: Cite
-
-
-class CodeAnswer(TypedDict):
-    code: CodeView
-    cite: Cite
-
-
-class ExplainAnswer(TypedDict):
-    explanation: Explanation
-    cite: Cite
-
-
-class ValidateAnswer(TypedDict):
-    on_date: str
-    results: list[Validation]
-    cite: Cite
-
-
-class PoliciesAnswer(TypedDict):
-    policies: CodePolicies
-    cite: Cite
-
-
-class SimilarAnswer(TypedDict):
-    similar: SimilarCodes
-    cite: Cite
-
-
-class HistoryAnswer(TypedDict):
-    history: CodeHistory
-    cite: Cite
 
 
 def create_server(current: Current) -> MCPServer:
@@ -353,19 +279,6 @@ class Tools:
             return render_markdown(self.current().code(code, system))
         except MedcodesError as exc:
             raise ResourceError(str(exc)) from None
-
-
-def hit_of(hit: Hit) -> CodeHit:
-    return {
-        "system": hit.system,
-        "code": hit.code,
-        "title": hit.title,
-        "status": hit.status,
-        "billable": hit.billable,
-        "kind": hit.kind,
-        "matched": {"rule": hit.matched.rule, "field": hit.matched.field, "text": hit.matched.text},
-        "resource": resource_uri(hit.system, hit.code),
-    }
 
 
 def explanation_sources(codes: Medcodes, explanation: Explanation) -> list[SourceFile]:
