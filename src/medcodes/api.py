@@ -241,6 +241,16 @@ class Medcodes(Maintenance):
     def _sources_by_name(self) -> dict[str, SourceFile]:
         return {source.name: source for source in self.manifest.sources}
 
+    def descriptor_sources(self, codes: Iterable[tuple[str, str]]) -> list[SourceFile]:
+        """The official files the descriptors of these (system, code) pairs come from, each
+        once: what to cite beside a list of codes.
+
+        >>> [s.file for s in mc.descriptor_sources([("HCPCS", "J9039"), ("HCPCS", "C9449")])]
+        ['hcpcs/2026-jan/january-2026-alpha-numeric-hcpcs-file.zip']
+        """
+        names = dict.fromkeys(self.get(code, system).title_source for system, code in codes)
+        return [self._sources_by_name[name] for name in names if name in self._sources_by_name]
+
     # --- about one code ----------------------------------------------------------------------
     def explain(
         self, code: str, system: str | None = None, sections: Sequence[str] | None = None

@@ -14,7 +14,7 @@ in a new catalog build (the web app) swaps it here too.
 from __future__ import annotations
 
 import functools
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -180,7 +180,7 @@ class Tools:
             "results": [hit_of(hit) for hit in result.hits],
             "message": result.message,
             "did_you_mean": result.did_you_mean,
-            "cite": self.cite(codes),
+            "cite": self.cite(codes, codes.descriptor_sources(codes_of(result.hits))),
         }
 
     @answers
@@ -237,10 +237,11 @@ class Tools:
         valid, ended, unknown."""
         catalog = self.current()
         results = catalog.validate(codes, on=on_date)
+        found = [(v.system, v.code) for v in results if v.system and v.code]
         return {
             "on_date": results[0].on,
             "results": results,
-            "cite": self.cite(catalog),
+            "cite": self.cite(catalog, catalog.descriptor_sources(found)),
         }
 
     @answers
@@ -263,7 +264,9 @@ class Tools:
         """Codes similar to one code, each with why: predecessor or successor, the same drug
         in other units or forms, listed together in a policy, similar meaning, siblings."""
         codes = self.current()
-        return {"similar": codes.similar(code, system, limit), "cite": self.cite(codes)}
+        similar = codes.similar(code, system, limit)
+        cited = codes.descriptor_sources(codes_of([similar.code, *similar.similar]))
+        return {"similar": similar, "cite": self.cite(codes, cited)}
 
     @answers
     async def code_history(self, code: Code, system: OneSystem = None) -> HistoryAnswer:
@@ -271,7 +274,9 @@ class Tools:
         subdivided, made billable, terminated), each with its effective date and the
         official basis (which files were compared or which date field said so)."""
         codes = self.current()
-        return {"history": codes.history(code, system), "cite": self.cite(codes)}
+        history = codes.history(code, system)
+        cited = codes.descriptor_sources(codes_of([history.code]))
+        return {"history": history, "cite": self.cite(codes, cited)}
 
     async def code_page(self, system: str, code: str) -> str:
         """The code page as Markdown, the same content a person reads on the website."""
@@ -279,6 +284,11 @@ class Tools:
             return render_markdown(self.current().code(code, system))
         except MedcodesError as exc:
             raise ResourceError(str(exc)) from None
+
+
+def codes_of(items: Iterable[Any]) -> list[tuple[str, str]]:
+    """(system, code) of each hit, reference or similar code."""
+    return [(item.system, item.code) for item in items]
 
 
 def explanation_sources(codes: Medcodes, explanation: Explanation) -> list[SourceFile]:
