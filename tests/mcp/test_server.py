@@ -118,6 +118,16 @@ async def test_get_code_decodes_notes_and_hierarchy(client: Client) -> None:
     assert any(n["kind"] == "excludes1" for n in view["notes"])
 
 
+async def test_get_code_carries_billing_facts(client: Client) -> None:
+    """MUE and CMS-HCC come with the code view's billing block, each citing its file."""
+    drug = (await call(client, "get_code", code="J9039"))["code"]["billing"]
+    assert drug["unit_limit"]["units"] == 210
+    assert drug["unit_limit"]["source"]["file"].startswith("coverage/ncci-mue")
+    diagnosis = (await call(client, "get_code", code="E11.9"))["code"]["billing"]
+    categories = [c["text"] for c in diagnosis["risk"]["categories"]]
+    assert "CMS-HCC V28 category 38, used for 2026 payment" in categories
+
+
 async def test_explain_code_sections_with_sources(client: Client) -> None:
     answer = await call(client, "explain_code", code="0DTJ4ZZ", sections=["summary"])
     sections = answer["explanation"]["sections"]
@@ -166,6 +176,7 @@ async def test_code_page_resource_is_markdown(client: Client) -> None:
     assert page.mime_type == "text/markdown"
     assert page.text.startswith("# J9039: Injection, blinatumomab, 1 microgram\n")
     assert "Common name (brand): Blincyto" in page.text and "## History" in page.text
+    assert "### Medically Unlikely Edit (MUE)" in page.text
 
 
 async def test_unknown_code_page_is_a_clear_error(client: Client) -> None:
