@@ -1,4 +1,4 @@
-"""The FastAPI app: one factory, one edge middleware, one error handler, four routers."""
+"""The FastAPI app: one factory, edge and CORS middleware, one error handler, four routers."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from medcodes import __version__
 from medcodes.mcp.server import create_server, http_app
 from medcodes.settings import Settings
+from medcodes.web.cors import CrossOrigin
 from medcodes.web.deps import current_site
 from medcodes.web.errors import install_error_handler
 from medcodes.web.render import JSONOut
@@ -98,7 +99,8 @@ def _matches(scope: Scope, etag: bytes) -> bool:
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The whole site over one catalog (MEDCODES_CATALOG unless `settings` says otherwise),
     with the MCP server's streamable HTTP endpoint at /mcp answering from the same Site."""
-    site = open_site(settings or Settings())
+    settings = settings or Settings()
+    site = open_site(settings)
     mcp = create_server(lambda: app.state.site.codes)
     mcp_routes = http_app(mcp).routes
 
@@ -125,4 +127,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.router.routes.extend(mcp_routes)
     app.add_middleware(Edge)
+    app.add_middleware(CrossOrigin, origins=settings.cors_origins)  # outermost: 304s too
     return app
