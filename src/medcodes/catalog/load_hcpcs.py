@@ -24,6 +24,7 @@ from medcodes.catalog.rows import (
 )
 from medcodes.catalog.sources_read import manifest_row, of_kind
 from medcodes.sources import hcpcs
+from medcodes.sources.hcpcs_workbook import parse_hcpcs_workbook
 from medcodes.sources.registry import Kind, Located
 from medcodes.systems import System
 
@@ -35,8 +36,8 @@ def load_hcpcs(located: list[Located], sources_dir: Path) -> Loaded:
     """All HCPCS rows: procedure codes and modifiers of every ingested release."""
     loaded = Loaded()
     releases: list[tuple[Located, list[hcpcs.HcpcsRecord]]] = []
-    for item in of_kind(located, Kind.HCPCS):
-        records = hcpcs.parse_hcpcs(item.path)
+    for item in release_files(located):
+        records = parse_release(item)
         releases.append((item, records))
         loaded.manifest.append(manifest_row(item, sources_dir, len(records)))
     newest: dict[str, tuple[Located, hcpcs.HcpcsRecord]] = {}
@@ -73,6 +74,19 @@ def load_hcpcs(located: list[Located], sources_dir: Path) -> Loaded:
             for s in snapshots
         )
     return loaded
+
+
+def release_files(located: list[Located]) -> list[Located]:
+    """The file of each HCPCS release, fixed-width or workbook, oldest release first."""
+    files = [*of_kind(located, Kind.HCPCS), *of_kind(located, Kind.HCPCS_WORKBOOK)]
+    return sorted(files, key=lambda item: item.source.effective_date)
+
+
+def parse_release(item: Located) -> list[hcpcs.HcpcsRecord]:
+    """Every record of one release, read in the format its file has."""
+    if item.source.kind == Kind.HCPCS_WORKBOOK:
+        return parse_hcpcs_workbook(item.path, item.source.member)
+    return hcpcs.parse_hcpcs(item.path, item.source.member or hcpcs.HCPCS_MEMBER)
 
 
 def _group_rows(source: str) -> Iterator[CodeRow]:
