@@ -90,7 +90,7 @@ def test_july_adds_102_codes_and_one_modifier(
     assert sum(not r.is_modifier for r in added) == 102
     assert sum(r.is_modifier for r in added) == 1
     assert sum(r.add_date == date(2026, 4, 1) for r in added) == 51
-    assert sum(r.add_date == date(2026, 7, 1) for r in added) == 41
+    assert sum(r.add_date == date(2026, 7, 1) for r in added) == 41  # 40 codes, 1 modifier
 
 
 def test_both_formats_of_january_agree(

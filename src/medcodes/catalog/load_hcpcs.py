@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
+from medcodes.catalog.diff import change_rows
 from medcodes.catalog.hcpcs_groups import HCPCS_GROUPS, group_code, group_parent, narrowest_group
 from medcodes.catalog.history import Entry, Snapshot, diff_history
 from medcodes.catalog.rows import (
@@ -62,6 +63,7 @@ def load_hcpcs(located: list[Located], sources_dir: Path) -> Loaded:
     for system, is_modifier in ((PROC, False), (MOD, True)):
         snapshots = [_snapshot(item, records, is_modifier) for item, records in releases]
         loaded.history.extend(_history(system, snapshots, newest))
+        loaded.changes.extend(change_rows(system, snapshots))
         loaded.releases.extend(
             ReleaseRow(
                 system,
@@ -171,12 +173,21 @@ def _link_rows(
 
 
 def _snapshot(item: Located, records: list[hcpcs.HcpcsRecord], modifiers: bool) -> Snapshot:
+    """A release's codes; one listed with a termination date before the release took effect
+    is in the file but no longer valid."""
+    effective = item.source.effective_date
     entries = {
-        r.code: Entry(r.code, r.short_description, r.long_description, True)
+        r.code: Entry(
+            r.code,
+            r.short_description,
+            r.long_description,
+            True,
+            active=r.termination_date is None or r.termination_date >= effective,
+        )
         for r in records
         if r.is_modifier == modifiers
     }
-    return Snapshot(item.source.release, item.source.effective_date, entries)
+    return Snapshot(item.source.release, effective, entries)
 
 
 def _history(

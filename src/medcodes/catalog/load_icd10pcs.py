@@ -11,6 +11,7 @@ import bisect
 from collections.abc import Iterator
 from pathlib import Path
 
+from medcodes.catalog.diff import change_rows
 from medcodes.catalog.history import Merged, Snapshot, diff_history, merge_snapshots, merged_row
 from medcodes.catalog.rows import AxisValueRow, CodeRow, Loaded, TermRow
 from medcodes.catalog.sources_read import manifest_row, of_kind, order_snapshot, release_rows
@@ -62,6 +63,7 @@ def load_icd10pcs(located: list[Located], sources_dir: Path) -> Loaded:
         loaded.terms.extend(_index_terms(terms, codes))
     loaded.history.extend(diff_history(SYSTEM, snapshots, "order files compared"))
     loaded.releases.extend(release_rows(SYSTEM, snapshots))
+    loaded.changes.extend(change_rows(SYSTEM, snapshots))
     return loaded
 
 
