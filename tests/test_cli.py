@@ -56,7 +56,16 @@ def test_info_json_counts(built_catalog: Path) -> None:
     counts = {(r["system"], r["release"]): (r["codes"], r["billable"]) for r in data["releases"]}
     assert counts[("ICD10CM", "FY2027")] == (98_403, 74_879)
     assert counts[("ICD10PCS", "FY2026")] == (80_029, 79_115)
-    assert counts[("HCPCS", "2026-01")][0] == 8_623
+    assert counts[("HCPCS", "2026-01")][0] == 8_623  # kept in history
+    assert counts[("HCPCS", "2026-07")][0] == 8_725
+    assert counts[("HCPCS-MOD", "2026-07")][0] == 384
+    current = {r["system"]: r["release"] for r in data["releases"] if r["is_current"]}
+    assert current == {
+        "HCPCS": "2026-07",
+        "HCPCS-MOD": "2026-07",
+        "ICD10CM": "FY2027",
+        "ICD10PCS": "FY2026",
+    }
 
 
 def test_build_with_missing_sources_folder(tmp_path: Path) -> None:

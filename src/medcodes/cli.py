@@ -81,12 +81,13 @@ def build_steps() -> dict[str, Any]:
     the one list the CLI and the test fixtures share."""
     from medcodes.catalog.load_policies import PoliciesStep
     from medcodes.search.index import prepare_index
-    from medcodes.similar.build import compute_similar
+    from medcodes.similar.build import add_same_drug, insert_pairs, wording_pairs
 
     policies = PoliciesStep()  # one per build: load() keeps what write() inserts
     return {
         "extra_steps": (("policies", policies.load),),
-        "enrichers": (("policies", policies.write), ("similar codes", compute_similar)),
+        "enrichers": (("policies", policies.write), ("same-drug codes", add_same_drug)),
+        "background": (("similar wording", (wording_pairs, insert_pairs)),),
         "derived": (("search index", prepare_index),),
     }
 

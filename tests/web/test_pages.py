@@ -45,7 +45,7 @@ def test_code_page_blocks(client: TestClient) -> None:
     assert "Blincyto" in html  # brand name from the ASP crosswalk
     assert "Pricing indicator" in html and "Drugs" in html  # HCPCS fields decoded
     assert "C9449" in html  # cross-reference
-    assert "january-2026-alpha-numeric-hcpcs-file.zip" in html  # names its source file
+    assert "HCPC2026_JUL_ANWEB_06172026.xlsx" in html  # names its source file
     assert "/code/HCPCS/J9039.json" in html and "$lookup" in html
 
 

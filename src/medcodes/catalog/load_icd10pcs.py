@@ -8,6 +8,7 @@ Axis values are stored per table; a code's seven axes are a read (`catalog/read.
 from __future__ import annotations
 
 import bisect
+import itertools
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -156,7 +157,7 @@ def _codes_under(prefix: str, codes: list[str]) -> list[str]:
         return [prefix] if found < len(codes) and codes[found] == prefix else []
     start = bisect.bisect_left(codes, prefix)
     matched: list[str] = []
-    for code in codes[start:]:
+    for code in itertools.islice(codes, start, None):  # a slice would copy the list
         if not code.startswith(prefix) or len(matched) == MAX_CODES_PER_INDEX_ENTRY:
             break
         if len(code) == 7:

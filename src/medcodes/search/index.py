@@ -319,6 +319,21 @@ def _ids_for(target: str, by_key: dict[str, list[int]], keys: list[str]) -> list
     return found
 
 
+def index_matches(catalog: Path) -> bool:
+    """Whether the search index beside `catalog` was built from it (its recipe names the
+    catalog's build id): false in the instant between the two renames of a build."""
+    try:
+        recipe = json.loads((index_path(catalog) / "recipe.json").read_text())
+        conn = sqlite3.connect(f"file:{catalog}?mode=ro", uri=True)
+        try:
+            row = conn.execute("SELECT value FROM meta WHERE key = 'build_id'").fetchone()
+        finally:
+            conn.close()
+    except (OSError, ValueError, sqlite3.Error):
+        return False
+    return bool(row) and recipe.get("catalog_build_id") == row[0]
+
+
 def open_index(catalog: Path, build_id: str) -> tuple[tantivy.Index, dict[str, Any]]:
     """Open the index beside `catalog`, refusing one built from a different catalog."""
     path = index_path(catalog)
