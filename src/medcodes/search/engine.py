@@ -92,6 +92,8 @@ class Searcher:
                 "SELECT id, system, code, long_title, status, billable, kind, depth FROM codes"
             )
         }
+        # Per searcher, not on the class: a server that swaps in a new build frees the old one.
+        self._profile = functools.lru_cache(maxsize=65_536)(self._compute_profile)
 
     # --- public ------------------------------------------------------------------------------
     def search(self, query: SearchQuery) -> SearchResult:
@@ -396,8 +398,7 @@ class Searcher:
         stems, fixed = self._profile(code_id)
         return fixed - ranking.EXTRA_WORD_PENALTY * len(stems - asked)
 
-    @functools.lru_cache(maxsize=65_536)  # noqa: B019 - one Searcher per process, kept for life
-    def _profile(self, code_id: int) -> tuple[frozenset[str], float]:
+    def _compute_profile(self, code_id: int) -> tuple[frozenset[str], float]:
         """A code's title words that can count as extra, and its query-independent adjustment."""
         info = self.codes[code_id]
         stems = frozenset(self.analyzer.analyze(info.title)) - ranking.DEFAULT_MARKERS

@@ -321,15 +321,21 @@ def _ids_for(target: str, by_key: dict[str, list[int]], keys: list[str]) -> list
 
 def index_matches(catalog: Path) -> bool:
     """Whether the search index beside `catalog` was built from it (its recipe names the
-    catalog's build id): false in the instant between the two renames of a build."""
+    catalog's build id): false in the instant between the two renames of a build.
+
+    Raises CatalogMissing when `catalog` itself is not a readable catalog.
+    """
     try:
-        recipe = json.loads((index_path(catalog) / "recipe.json").read_text())
         conn = sqlite3.connect(f"file:{catalog}?mode=ro", uri=True)
         try:
             row = conn.execute("SELECT value FROM meta WHERE key = 'build_id'").fetchone()
         finally:
             conn.close()
-    except (OSError, ValueError, sqlite3.Error):
+    except sqlite3.Error as exc:
+        raise CatalogMissing(f"{catalog} is not a readable medcodes catalog ({exc})") from exc
+    try:
+        recipe = json.loads((index_path(catalog) / "recipe.json").read_text())
+    except (OSError, ValueError):
         return False
     return bool(row) and recipe.get("catalog_build_id") == row[0]
 
