@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 
-from medcodes.search import SearchQuery
 from medcodes.search.index import index_path
 from medcodes.settings import Settings
 from medcodes.web.live import LiveSite
@@ -66,13 +65,13 @@ def live(served: Path) -> LiveSite[Site]:
     site.close()
 
 
-def build_id(site: Site) -> str:
-    """Read from the open catalog file (not the Site's copy): fails once it is closed."""
-    return site.catalog.meta()["build_id"]
+def title(site: Site, code: str) -> str:
+    """Read from the open catalog file: fails once the build is closed."""
+    return site.codes.code(code).title
 
 
 def first_hit(site: Site, text: str) -> str:
-    return site.searcher.search(SearchQuery(text, limit=1)).hits[0].code
+    return site.codes.search(text, limit=1).hits[0].code
 
 
 def test_in_flight_request_finishes_on_the_old_build(
@@ -83,11 +82,12 @@ def test_in_flight_request_finishes_on_the_old_build(
     assert live.check()
     assert live.current.build_id == "test-build-b"
     assert live.acquire().build_id == "test-build-b"  # new requests get the new build
-    assert build_id(held) == "test-build-a"  # still answers: not closed under the request
+    assert held.build_id == "test-build-a"
+    assert title(held, "J9039") == "Injection, blinatumomab, 1 microgram"  # not closed under it
     assert first_hit(held, "blincyto") == "J9039"
     live.release(held)  # its last request ended: now it is closed
     with pytest.raises(sqlite3.ProgrammingError):
-        build_id(held)
+        title(held, "J9039")
 
 
 def test_catalog_waits_for_its_index(
@@ -109,7 +109,8 @@ def test_a_catalog_that_fails_to_open_is_refused(
     with caplog.at_level(logging.ERROR):
         assert not live.check()
     assert "refused, still serving build test-build-a" in caplog.text
-    assert build_id(live.current) == "test-build-a"  # the old one is open and answers
+    assert live.current.build_id == "test-build-a"
+    assert title(live.current, "A9574") == "Injection, ferumoxytol, 1 mg"  # open, answering
     assert not live.check()  # refused once, not retried on every check
     install(two_builds[1], served)
     assert live.check() and live.current.build_id == "test-build-b"

@@ -17,11 +17,13 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 
 from medcodes.catalog.history import Entry, Snapshot
-from medcodes.catalog.read import Catalog
+from medcodes.catalog.read import Catalog, HistoryEvent
 from medcodes.catalog.rows import ChangeRow
 from medcodes.errors import NotFound
+from medcodes.serial import Serialisable
 from medcodes.systems import System
 
 ABSENT, ACTIVE, ENDED = "", "active", "ended"
@@ -62,7 +64,7 @@ def _state(entry: Entry | None) -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class Change:
+class Change(Serialisable):
     """One code in a diff, with both wordings (one is empty for an added or dropped code)."""
 
     system: str
@@ -75,12 +77,13 @@ class Change:
 
 
 @dataclass(frozen=True, slots=True)
-class ReleaseDiff:
+class ReleaseDiff(Serialisable):
     """What changed in one system from release `before` to release `after`."""
 
     system: str
     before: str
     after: str
+    url: str  # the diff's page
     added: list[Change] = field(default_factory=list)
     ended: list[Change] = field(default_factory=list)
     redescribed: list[Change] = field(default_factory=list)
@@ -88,6 +91,42 @@ class ReleaseDiff:
     @property
     def counts(self) -> dict[str, int]:
         return {kind: len(getattr(self, kind)) for kind in CHANGE_KINDS}
+
+
+@dataclass(frozen=True, slots=True)
+class DiffLink(Serialisable):
+    """Where a code's history event is seen: the diff of the two ingested releases around it
+    (a HCPCS code added 2026-04-01 is seen in 2026-01 -> 2026-07)."""
+
+    release: str  # the history event's release
+    before: str
+    after: str
+    url: str
+
+
+def diff_url(system: str, before: str, after: str) -> str:
+    return f"/releases/diff?{urlencode({'from': before, 'to': after, 'system': system})}"
+
+
+def history_links(catalog: Catalog, system: str, events: list[HistoryEvent]) -> list[DiffLink]:
+    """For each release named in `events`, the diff it shows in (none before the oldest
+    ingested release: no file shows that change)."""
+    releases = catalog.releases(system)
+    links: dict[str, DiffLink] = {}
+    for event in events:
+        if event.release in links:
+            continue
+        later = [
+            index
+            for index, r in enumerate(releases)
+            if r.release == event.release or r.effective_date >= event.effective_date
+        ]
+        if later and later[0] > 0:
+            before, after = releases[later[0] - 1].release, releases[later[0]].release
+            links[event.release] = DiffLink(
+                event.release, before, after, diff_url(system, before, after)
+            )
+    return list(links.values())
 
 
 class UnknownRelease(NotFound):
@@ -157,7 +196,7 @@ def _diff(catalog: Catalog, system: str, chain: list[str], before: str, after: s
         _CHANGE_SQL.format(marks=",".join("?" * len(steps))), (system, *steps)
     ):
         by_code.setdefault(row[5], []).append(row)
-    diff = ReleaseDiff(system, before, after)
+    diff = ReleaseDiff(system, before, after, diff_url(system, before, after))
     for code, rows in by_code.items():
         rows.sort(key=lambda row: step_of[row[0]], reverse=backwards)
         first, last = rows[0], rows[-1]

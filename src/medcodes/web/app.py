@@ -12,10 +12,13 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from medcodes import __version__
 from medcodes.settings import Settings
+from medcodes.web.cache import forget_builds
+from medcodes.web.deps import PINNED, live_site
 from medcodes.web.errors import install_error_handler
+from medcodes.web.live import LiveSite
 from medcodes.web.render import JSONOut
 from medcodes.web.routes import api, ctss, fhir, pages
-from medcodes.web.site import Site, open_site
+from medcodes.web.site import open_site
 
 log = logging.getLogger("medcodes.web.access")
 
@@ -36,12 +39,11 @@ UNCACHED = ("/-/ping",)
 
 
 class Edge:
-    """Security headers on every response; ETag (the catalog's build id) and Cache-Control on
+    """Security headers on every response; ETag (the current build's id) and Cache-Control on
     successful GETs, with 304 for a matching If-None-Match; one log line per request."""
 
-    def __init__(self, app: ASGIApp, site: Site) -> None:
+    def __init__(self, app: ASGIApp) -> None:
         self.app = app
-        self.etag = site.etag.encode()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -50,14 +52,33 @@ class Edge:
         started = time.perf_counter()
         path = scope["path"]
         cacheable = scope["method"] in ("GET", "HEAD") and path not in UNCACHED
+        live = live_site(scope)
+        site = scope[PINNED] = live.acquire()  # this request's build, to its end
+        try:
+            status = await self._serve(scope, receive, send, site.etag.encode(), cacheable)
+        finally:
+            live.release(site)
+        if log.isEnabledFor(logging.INFO):
+            log.info(
+                "%s %s %d %.1fms",
+                scope["method"],
+                path,
+                status,
+                (time.perf_counter() - started) * 1000,
+            )
+
+    async def _serve(
+        self, scope: Scope, receive: Receive, send: Send, etag: bytes, cacheable: bool
+    ) -> int:
+        path = scope["path"]
         status = 500
-        if cacheable and self._matches(scope):
+        if cacheable and _matches(scope, etag):
             status = 304
             await send(
                 {
                     "type": "http.response.start",
                     "status": 304,
-                    "headers": [(b"etag", self.etag), *SECURITY_HEADERS],
+                    "headers": [(b"etag", etag), *SECURITY_HEADERS],
                 }
             )
             await send({"type": "http.response.body", "body": b""})
@@ -69,31 +90,29 @@ class Edge:
                     status = message["status"]
                     headers = [*message.get("headers", ()), *SECURITY_HEADERS]
                     if cacheable and status == 200 and not path.startswith("/static/"):
-                        headers += [(b"etag", self.etag), (b"cache-control", CACHE_CONTROL)]
+                        headers += [(b"etag", etag), (b"cache-control", CACHE_CONTROL)]
                     message["headers"] = headers
                 await send(message)
 
             await self.app(scope, receive, send_with_headers)
-        if log.isEnabledFor(logging.INFO):
-            log.info(
-                "%s %s %d %.1fms",
-                scope["method"],
-                path,
-                status,
-                (time.perf_counter() - started) * 1000,
-            )
+        return status
 
-    def _matches(self, scope: Scope) -> bool:
-        for name, value in scope["headers"]:
-            if name == b"if-none-match":
-                return self.etag in value
-        return False
+
+def _matches(scope: Scope, etag: bytes) -> bool:
+    for name, value in scope["headers"]:
+        if name == b"if-none-match":
+            return etag in value
+    return False
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
-    """The whole site over one catalog (MEDCODES_CATALOG unless `settings` says otherwise)."""
-    site = open_site(settings or Settings())
+    """The whole site over one catalog (MEDCODES_CATALOG unless `settings` says otherwise),
+    switching to a new build of it when one is renamed into place (checked every second and
+    on SIGHUP while the app runs)."""
+    chosen = settings or Settings()
+    live = LiveSite(Path(chosen.catalog), lambda: open_site(chosen), forget=forget_builds)
     app = FastAPI(
+        lifespan=lambda _app: live.watching(),
         title="medcodes",
         version=__version__,
         description="US medical codes (HCPCS Level II, ICD-10-CM, ICD-10-PCS) from the official "
@@ -103,10 +122,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url=None,
         redoc_url=None,
     )
-    app.state.site = site
+    app.state.live = live
     install_error_handler(app)
     for router in (pages.router, api.router, ctss.router, fhir.router):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    app.add_middleware(Edge, site=site)
+    app.add_middleware(Edge)
     return app

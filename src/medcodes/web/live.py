@@ -26,8 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Generic, Protocol, TypeVar
 
+from medcodes.api import build_ready
 from medcodes.errors import MedcodesError
-from medcodes.search.index import index_matches
 
 log = logging.getLogger(__name__)
 
@@ -130,7 +130,7 @@ class LiveSite(Generic[B]):
 
     def _try_open(self, identity: FileIdentity) -> B | None:
         try:
-            if not index_matches(self.path):
+            if not build_ready(self.path):
                 self._wait_for_index(identity)
                 return None
             return self._open()
