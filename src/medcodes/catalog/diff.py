@@ -160,9 +160,9 @@ def diff_releases(
     chosen = {name: chain for name, chain in chains.items() if {before, after} <= set(chain)}
     if not chosen:
         known = "; ".join(f"{name}: {', '.join(chain)}" for name, chain in chains.items())
-        where = f"{system} has" if system else "no system has"
+        who = f"{system} does not have" if system else "no system has"
         raise UnknownRelease(
-            f"{where} no releases {before!r} and {after!r} to compare; releases: {known}"
+            f"{who} both releases {before!r} and {after!r} to compare; releases held: {known}"
         )
     return [_diff(catalog, name, chain, before, after) for name, chain in chosen.items()]
 
