@@ -8,9 +8,16 @@ import json
 import logging
 import os
 import shutil
+import signal
+import socket
 import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 
+import httpx
 import pytest
 
 from medcodes.search.index import index_path
@@ -147,3 +154,46 @@ def test_twenty_swaps_leak_no_file_or_memory(
     # A kept build would cost ~100 MB each (20 swaps: ~2 GB, as a class-level cache on the
     # searcher once did); what remains is the allocator's growth, about 1 MB a swap.
     assert rss_mb() - rss < 60
+
+
+def test_served_site_switches_on_sighup(served: Path, two_builds: list[Path]) -> None:
+    """A real `medcodes serve`: replace its catalog, send SIGHUP (the timed check is an hour
+    away), and the next answers come from the new build with its own ETag."""
+    port = free_port()
+    env = {**os.environ, "MEDCODES_RELOAD_SECONDS": "3600"}
+    command = [str(Path(sys.executable).with_name("medcodes")), "serve", "--catalog", str(served)]
+    process = subprocess.Popen([*command, "--port", str(port), "--no-access-log"], env=env)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        first = wait_for(base, lambda r: r.status_code == 200)
+        assert first.json()["build_id"] == "test-build-a"
+        etag = first.headers["etag"]
+        install(two_builds[1], served)
+        process.send_signal(signal.SIGHUP)
+        second = wait_for(base, lambda r: r.json()["build_id"] == "test-build-b")
+        assert second.headers["etag"] == 'W/"test-build-b"' != etag
+        stale = httpx.get(base + "/code/J9039", headers={"if-none-match": etag})
+        assert stale.status_code == 200  # the old ETag no longer matches
+        assert process.poll() is None  # no restart
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(base: str, ready: Callable[[httpx.Response], bool]) -> httpx.Response:
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        try:
+            response = httpx.get(base + "/-/manifest.json", timeout=5)
+            if ready(response):
+                return response
+        except httpx.TransportError:
+            pass
+        time.sleep(0.2)
+    pytest.fail("the server did not answer as expected")

@@ -107,10 +107,15 @@ def _matches(scope: Scope, etag: bytes) -> bool:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The whole site over one catalog (MEDCODES_CATALOG unless `settings` says otherwise),
-    switching to a new build of it when one is renamed into place (checked every second and
-    on SIGHUP while the app runs)."""
+    switching to a new build of it when one is renamed into place (checked every
+    `reload_seconds`, MEDCODES_RELOAD_SECONDS, default 1, and on SIGHUP while the app runs)."""
     chosen = settings or Settings()
-    live = LiveSite(Path(chosen.catalog), lambda: open_site(chosen), forget=forget_builds)
+    live = LiveSite(
+        Path(chosen.catalog),
+        lambda: open_site(chosen),
+        forget=forget_builds,
+        interval=chosen.reload_seconds,
+    )
     app = FastAPI(
         lifespan=lambda _app: live.watching(),
         title="medcodes",

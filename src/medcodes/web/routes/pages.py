@@ -24,7 +24,14 @@ from medcodes.web.context import (
 from medcodes.web.deps import SiteDep
 from medcodes.web.models import ManifestOut
 from medcodes.web.render import JSONOut, html_response, render_html
-from medcodes.web.routes.api import CODE_RESPONSES, ERRORS, CodeParam
+from medcodes.web.routes.api import (
+    CODE_RESPONSES,
+    ERRORS,
+    CodeParam,
+    DiffSystemParam,
+    FromParam,
+    ToParam,
+)
 from medcodes.web.searching import MAX_Q, run_search
 from medcodes.web.site import Site
 
@@ -159,7 +166,9 @@ def _releases(site: Site, page: int) -> str:
         f"/releases?page={page - 1}" if page > 1 else None,
         f"/releases?page={page + 1}" if len(releases) > page * per_page else None,
     )
-    return render_html("releases.html", site, context)
+    systems = sorted({r.system for r in releases})
+    diffs = [d for system in systems for d in site.codes.diffs(system)] if page == 1 else []
+    return render_html("releases.html", site, context, diffs=diffs)
 
 
 @router.get("/releases", responses=ERRORS)
@@ -176,6 +185,19 @@ def _release(site: Site, system: System, release: str, event: str | None, page: 
         changes = {event: changes.get(event, [])}
     view = build_release_view(found, changes, BROWSE_PER_PAGE, page)
     return render_html("releases.html", site, ReleasesPage([view], page, None, None))
+
+
+@router.get("/releases/diff", responses=ERRORS)
+async def release_diff(
+    site: SiteDep, before: FromParam, after: ToParam, system: DiffSystemParam = None
+) -> HTMLResponse:
+    """Codes added, ended and re-described between two releases, each linked to its page."""
+    return HTMLResponse(_diff(site, before, after, system))
+
+
+@per_build(256)
+def _diff(site: Site, before: str, after: str, system: str | None) -> str:
+    return render_html("diff.html", site, site.codes.diff(before, after, system))
 
 
 @router.get("/releases/{system}/{release}", responses=ERRORS)
