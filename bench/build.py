@@ -103,8 +103,16 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
         catalog = Path(scratch) / "medcodes.db"
+        load_before = os.getloadavg()[0]
         marks, wall, peak = timed_build(args.sources, catalog)
-        print("full build (catalog + policies + similar codes + search index):")
+        print(
+            f"machine: {os.cpu_count()} cores; load average (1 min) {load_before:.1f} before the "
+            f"build, {os.getloadavg()[0]:.1f} after (other work on the machine slows the build)"
+        )
+        print(
+            "full build (catalog + policies + similar codes + search index); loaders run in "
+            "parallel workers, a mark is when the build reached that step:"
+        )
         ends = [at for _, at in marks[1:]] + [marks[-1][1]]
         for (step, at), end in zip(marks, ends, strict=True):
             print(f"  {step:<28} starts {at:6.1f} s, takes {end - at:5.1f} s")
