@@ -40,11 +40,15 @@ print(json.dumps(marks))
 """
 
 
-def timed_build(sources: Path, catalog: Path) -> tuple[list[tuple[str, float]], float, float]:
-    """Per-step marks, wall seconds and peak RSS (MB) of one build in a child process."""
+def timed_build(
+    sources: Path, catalog: Path
+) -> tuple[list[tuple[str, float]], float, float, float]:
+    """Per-step marks, wall seconds, peak RSS (MB) and CPU seconds (user + system, the build's
+    worker processes included) of one build in a child process."""
     import json
 
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    before, cpu_before = usage.ru_maxrss, usage.ru_utime + usage.ru_stime
     started = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-c", BUILD_SCRIPT, str(sources), str(catalog)],
@@ -53,8 +57,10 @@ def timed_build(sources: Path, catalog: Path) -> tuple[list[tuple[str, float]], 
         text=True,
     )
     wall = time.perf_counter() - started
-    peak = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
-    return json.loads(done.stdout.strip().splitlines()[-1]), wall, peak
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    peak = max(before, usage.ru_maxrss) / 1024
+    cpu = usage.ru_utime + usage.ru_stime - cpu_before
+    return json.loads(done.stdout.strip().splitlines()[-1]), wall, peak, cpu
 
 
 def baseline_fts(sources: Path, target: Path) -> float:
@@ -104,7 +110,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         catalog = Path(scratch) / "medcodes.db"
         load_before = os.getloadavg()[0]
-        marks, wall, peak = timed_build(args.sources, catalog)
+        marks, wall, peak, cpu = timed_build(args.sources, catalog)
         print(
             f"machine: {os.cpu_count()} cores; load average (1 min) {load_before:.1f} before the "
             f"build, {os.getloadavg()[0]:.1f} after (other work on the machine slows the build)"
@@ -119,6 +125,12 @@ def main() -> None:
         print(
             f"  total {marks[-1][1]:.1f} s (wall incl. interpreter {wall:.1f} s); "
             f"peak RSS {peak:.0f} MB; catalog {catalog.stat().st_size / 2**20:.0f} MB"
+        )
+        cores = os.cpu_count() or 1
+        print(
+            f"  CPU {cpu:.1f} s (user + system, worker processes included): on {cores} idle "
+            f"cores the wall time cannot be under {cpu / cores:.1f} s; CPU / wall "
+            f"{cpu / marks[-1][1]:.2f} (cores this build got)"
         )
         base = baseline_fts(args.sources, Path(scratch) / "peer.db")
         print(
