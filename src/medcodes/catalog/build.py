@@ -79,9 +79,9 @@ def build_catalog(
 
     `progress` is called with the name of each step as it starts (the CLI draws the bar);
     `extra_steps` lets later features (policies) add loaders without touching this module;
-    they run in this process (they may keep state for their enricher). `derived` artifacts
-    are written from the checked catalog before anything is swapped; `background` steps
-    compute meanwhile.
+    they run in this process (they may keep state for their enricher), while the workers
+    parse. `derived` artifacts are written from the written catalog, aside, and swapped in only
+    after it passed its checks; `background` steps (slow and stateless) compute meanwhile.
     """
     started = time.perf_counter()
     notify = progress or (lambda _step: None)
