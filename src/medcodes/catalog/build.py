@@ -31,7 +31,7 @@ from medcodes.catalog.load_icd10pcs import load_icd10pcs
 from medcodes.catalog.rows import Loaded
 from medcodes.catalog.writer import create_schema, write_loaded
 from medcodes.errors import MedcodesError
-from medcodes.sources.registry import Located, locate
+from medcodes.sources.registry import Located, locate, missing_optional
 
 log = logging.getLogger(__name__)
 
@@ -89,11 +89,15 @@ def build_catalog(
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_name(target.name + ".tmp")
     temporary.unlink(missing_ok=True)
+    missing = [
+        f"{source.name}: {' or '.join(source.candidates)}" for source in missing_optional(located)
+    ]
     with _workers() as pool:
         loaded = _load(pool, located, sources_dir, extra_steps, notify)
+        loaded.warnings[:0] = [f"optional file missing, built without it: {m}" for m in missing]
         try:
             notify("writing catalog")
-            _write(temporary, loaded, enrichers, notify)
+            _write(temporary, loaded, enrichers, notify, missing)
             jobs = [
                 (name, store, pool.submit(compute, temporary))
                 for name, (compute, store) in background
@@ -144,7 +148,11 @@ def _load(
 
 
 def _write(
-    path: Path, loaded: Loaded, enrichers: tuple[tuple[str, Enrich], ...], notify: Progress
+    path: Path,
+    loaded: Loaded,
+    enrichers: tuple[tuple[str, Enrich], ...],
+    notify: Progress,
+    missing: list[str],
 ) -> None:
     conn = sqlite3.connect(path)
     try:
@@ -162,6 +170,7 @@ def _write(
                 ("built_at", datetime.now(UTC).isoformat(timespec="seconds")),
                 ("medcodes_version", __version__),
                 ("schema_version", SCHEMA_VERSION),
+                ("missing_sources", "\n".join(missing)),  # optional files not found
             ],
         )
         conn.commit()
