@@ -165,7 +165,8 @@ CREATE TABLE similar (
 );
 CREATE INDEX similar_code ON similar (code_id, kind, score);
 
--- ===== Release diffs (issue 11) =====================================================-- Per system and pair of consecutive releases, the codes whose state or long descriptor
+-- ===== Release diffs (issue 11) ============================================================
+-- Per system and pair of consecutive releases, the codes whose state or long descriptor
 -- changed (catalog/diff.py); a diff between any two releases composes these steps.
 CREATE TABLE release_changes (
     system       TEXT NOT NULL,
@@ -178,7 +179,7 @@ CREATE TABLE release_changes (
     new_title    TEXT NOT NULL
 );
 CREATE INDEX release_changes_step ON release_changes (system, to_release);
-=======
+
 -- ===== Rules writer: note structure, tabular conventions, PCS definitions (issue 15) =======
 -- Written by catalog/load_icd10cm.py and load_icd10pcs.py; read by the explainer and the page.
 
