@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
-# Tests never time: hypothesis' default 200 ms deadline fails examples on a busy machine.
-settings.register_profile("untimed", deadline=None)
-settings.load_profile("untimed")
-
 REPO = Path(__file__).resolve().parents[1]
+
+# Tests never time: Hypothesis' per-example deadline failed parser tests on a loaded machine.
+settings.register_profile("medcodes", deadline=None)
+settings.load_profile("medcodes")
 
 
 def sources_root() -> Path:
