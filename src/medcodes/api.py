@@ -34,6 +34,14 @@ from medcodes.answers import (
 )
 from medcodes.build import build, build_steps, step_count
 from medcodes.catalog.billing import BillingFacts, BillingSource, NdcPackage, billing_facts
+from medcodes.catalog.diff import (
+    Change,
+    DiffLink,
+    ReleaseDiff,
+    consecutive_diffs,
+    diff_releases,
+    history_links,
+)
 from medcodes.catalog.policies import PolicyCodes, PolicyLink, policies_for, policy_codes
 from medcodes.catalog.read import Catalog, Code, HistoryEvent, Release, SourceFile
 from medcodes.catalog.validity import Validation, validate_code
@@ -61,6 +69,10 @@ __all__ = [
     "BillingFacts",
     "BillingSource",
     "Branch",
+    "Change",
+    "DiffLink",
+    "ReleaseDiff",
+    "build_ready",
     "Code",
     "CodeHistory",
     "CodePolicies",
@@ -88,6 +100,17 @@ __all__ = [
     "resource_uri",
     "step_count",
 ]
+
+
+def build_ready(catalog: str | Path) -> bool:
+    """Whether the catalog at `catalog` and the search index beside it are one finished build
+    (false between the two renames of `medcodes build`); CatalogMissing if the file is not a
+    readable catalog. What a server checks before switching to a replaced catalog."""
+    from medcodes.search.index import index_matches
+
+    return index_matches(Path(catalog))
+
+
 MAX_CODE_CHARS = 40  # no code is longer; longer input is a mistake, not a code
 MAX_VALIDATE = 1000  # codes per validate() call
 MAX_OFFSET = 1_000_000  # past every code there is: a deeper page is a mistake
@@ -289,6 +312,7 @@ class Medcodes(Maintenance):
             explanation=explain_code(self._catalog, found, self._explainers),
             policies=policies_for(self._catalog, found),
             similar=similar_codes(self._catalog, found),
+            history_diffs=history_links(self._catalog, found.system, details.history),
             billing=billing_facts(self._catalog, found),
         )
 
@@ -441,7 +465,20 @@ class Medcodes(Maintenance):
         changes = self._catalog.release_changes(chosen, release)
         return {event: [ref(c) for c in codes] for event, codes in changes.items()}
 
-    # `diff(a, b)` (release against release) belongs here, beside release_changes (issue 11).
+    def diff(self, before: str, after: str, system: str | None = None) -> list[ReleaseDiff]:
+        """Codes added, ended and re-described from release `before` to `after`, for `system`
+        or for every system holding both releases; `after` may be the older one.
+
+        >>> [(d.system, d.counts["added"]) for d in mc.diff("2026-01", "2026-07")]
+        [('HCPCS', 102), ('HCPCS-MOD', 1)]
+        """
+        return diff_releases(
+            self._catalog, before[:20], after[:20], parse_system(system) if system else None
+        )
+
+    def diffs(self, system: str) -> list[ReleaseDiff]:
+        """Each release of `system` against the one before it, newest first."""
+        return consecutive_diffs(self._catalog, parse_system(system))
 
     def policy(self, policy_id: str, *, limit: int = 500, offset: int = 0) -> PolicyCodes:
         """A policy (`L33394`, `A52370`, `FEP-5.21.51`) and the codes it concerns."""

@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from medcodes.catalog.billing import BillingFacts
+from medcodes.catalog.diff import DiffLink
 from medcodes.catalog.policies import PolicyLink
 from medcodes.catalog.read import (
     Axis,
@@ -180,6 +181,7 @@ class CodeView(Serialisable):
     explanation: Explanation | None = None
     policies: list[PolicyLink] = field(default_factory=list)  # Medicare first, then plans
     similar: list[SimilarCode] = field(default_factory=list)
+    history_diffs: list[DiffLink] = field(default_factory=list)  # release diffs of `history`
     billing: BillingFacts | None = None  # NDCs, payment limit, MUE, CMS-HCC (issue 14)
 
 
