@@ -103,7 +103,7 @@ def test_bad_rows_are_reported_with_row_number(tmp_path: Path) -> None:
     assert [row.code for row in book.rows] == ["E119", "R05"]
     assert book.rows[1].categories == ()
     assert [(w.file, w.line) for w in warnings] == [(str(path), n) for n in (5, 6, 7)]
-    assert "'thirty'" in warnings[1].why and "None is not Yes" in warnings[2].why
+    assert "'thirty'" in warnings[1].why and "'' is not Yes" in warnings[2].why
     assert book.covers == ("FY2026", "FY2027")
     label = "Diabetes with Glycemic, Unspecified, or No Complications"
     assert book.labels == (CategoryLabel("CMS-HCC V28", 38, label),)

@@ -16,13 +16,13 @@ means no category in that model. Note 2 names a few V28 categories with their la
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from medcodes.errors import SourceFormatError
 from medcodes.sources.csv_table import SkippedRow, clean_text, note_skipped
-from medcodes.sources.files import read_bytes
+from medcodes.sources.workbook import Row, sheet_names, sheet_rows
 
 _CATEGORY = re.compile(r"(?P<family>CMS-HCC|RxHCC)(?P<esrd> ESRD)? Model Category (?P<v>V\d\d)")
 _PAYMENT = re.compile(r"(?P<model>.+ V\d\d) for (?P<year>\d{4}) Payment Year")
@@ -94,7 +94,7 @@ def parse_risk_workbook(path: Path, warnings: list[SkippedRow] | None = None) ->
     for line, cells in sheet:
         if columns is None and line > HEADER_WITHIN:
             break
-        texts = [clean_text(str(cell)) if cell is not None else "" for cell in cells]
+        texts = [clean_text(cell) for cell in cells]
         columns = _header(texts)
         if columns is not None:
             break
@@ -115,19 +115,13 @@ def parse_risk_workbook(path: Path, warnings: list[SkippedRow] | None = None) ->
     )
 
 
-def _rows(path: Path) -> Any:
-    """(row number, cell values) of the workbook's first sheet."""
-    import io
-    import zipfile
-
-    from openpyxl import load_workbook  # only the build reads workbooks
-
-    data = read_bytes(path, r"\.xlsx$")
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise SourceFormatError(path, None, f"not a readable .xlsx workbook ({exc})") from exc
-    return enumerate(book.worksheets[0].iter_rows(values_only=True), start=1)
+def _rows(path: Path) -> Iterator[tuple[int, Row]]:
+    """(row number, cells as text) of the workbook's first sheet (`.xlsx`, or one in a zip)."""
+    member = r"\.xlsx$" if path.suffix.lower() == ".zip" else None
+    sheets = sheet_names(path, member)
+    if not sheets:
+        raise SourceFormatError(path, None, "the workbook has no sheet")
+    return sheet_rows(path, sheets[0], member)
 
 
 def _header(texts: list[str]) -> _Columns | None:
@@ -157,21 +151,22 @@ def _model_name(found: re.Match[str]) -> str:
 
 
 def _body(
-    path: Path, sheet: Any, columns: _Columns, warnings: list[SkippedRow] | None
+    path: Path,
+    sheet: Iterator[tuple[int, Row]],
+    columns: _Columns,
+    warnings: list[SkippedRow] | None,
 ) -> tuple[list[DiagnosisCategories], list[str]]:
-    """The data rows (blank rows passed over), and the notes below the row "Notes:"."""
+    """The data rows, and the notes below the row "Notes:" (the reader skips blank rows)."""
     rows: list[DiagnosisCategories] = []
     notes: list[str] = []
     in_notes = False
     for line, cells in sheet:
-        first = clean_text(str(cells[0])) if cells and cells[0] is not None else ""
+        first = clean_text(cells[0]) if cells else ""
         if first.casefold() == "notes:":
             in_notes = True
         elif in_notes and first:
             notes.append(first)
         if in_notes:
-            continue
-        if not any(cell not in (None, "") for cell in cells):
             continue
         problem = _row_problem(first, cells, columns)
         if problem:
@@ -181,32 +176,32 @@ def _body(
     return rows, notes
 
 
-def _row_problem(code: str, cells: tuple[Any, ...], columns: _Columns) -> str | None:
+def _row_problem(code: str, cells: Row, columns: _Columns) -> str | None:
     if not _CODE.fullmatch(code):
         return f"diagnosis code {code!r} is not an ICD-10-CM code without its dot"
     width = max(*columns.categories.values(), *columns.used.values()) + 1
     if len(cells) < width:
         return f"only {len(cells)} columns, need {width}"
     for model, index in columns.categories.items():
-        value = cells[index]
-        if value not in (None, "", REPEATED) and not str(value).strip().isdigit():
+        value = cells[index].strip()
+        if value not in ("", REPEATED) and not value.isdigit():
             return f"{model} category {value!r} is not a number"
         flag = cells[columns.used[model]]
-        if str(flag).strip().casefold() not in _FLAGS:
+        if flag.strip().casefold() not in _FLAGS:
             return f"{model} payment-year cell {flag!r} is not Yes, No or {REPEATED}"
     return None
 
 
-def _categories(cells: tuple[Any, ...], columns: _Columns) -> list[ModelCategory]:
+def _categories(cells: Row, columns: _Columns) -> list[ModelCategory]:
     return [
-        ModelCategory(model, int(str(cells[index]).strip()), _yes(cells[columns.used[model]]))
+        ModelCategory(model, int(cells[index]), _yes(cells[columns.used[model]]))
         for model, index in columns.categories.items()
-        if cells[index] not in (None, "", REPEATED)
+        if cells[index].strip() not in ("", REPEATED)
     ]
 
 
-def _yes(value: Any) -> bool:
-    return str(value).strip().casefold() == "yes"
+def _yes(value: str) -> bool:
+    return value.strip().casefold() == "yes"
 
 
 def _labels(notes: list[str]) -> list[CategoryLabel]:
