@@ -79,14 +79,20 @@ def main(
 def build_steps() -> dict[str, Any]:
     """The parts of a full build beyond the code sets (policies, similar codes, search index):
     the one list the CLI and the test fixtures share."""
+    from medcodes.catalog.load_coder_tables import CoderTablesStep
     from medcodes.catalog.load_policies import PoliciesStep
     from medcodes.search.index import prepare_index
     from medcodes.similar.build import compute_similar
 
     policies = PoliciesStep()  # one per build: load() keeps what write() inserts
+    coder_tables = CoderTablesStep()  # the same: index books and PCS tables
     return {
-        "extra_steps": (("policies", policies.load),),
-        "enrichers": (("policies", policies.write), ("similar codes", compute_similar)),
+        "extra_steps": (("policies", policies.load), ("index books", coder_tables.load)),
+        "enrichers": (
+            ("policies", policies.write),
+            ("coder tables", coder_tables.write),
+            ("similar codes", compute_similar),
+        ),
         "derived": (("search index", prepare_index),),
     }
 

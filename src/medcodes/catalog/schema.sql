@@ -164,3 +164,63 @@ CREATE TABLE similar (
     detail     TEXT NOT NULL         -- the shared drug name, or the shared words
 );
 CREATE INDEX similar_code ON similar (code_id, kind, score);
+
+-- ===== Coder tools (issue 16) =============================================================
+-- The books coders find codes in, kept as the trees they are, and the ICD-10-PCS tables as
+-- grids. Written by catalog/load_coder_tables.py, read by catalog/coder_tables.py.
+
+-- One row per book: index (Alphabetic Index), drugs, neoplasms, external (cause index).
+CREATE TABLE coder_books (
+    book       TEXT PRIMARY KEY,
+    title      TEXT NOT NULL,
+    columns    TEXT NOT NULL,      -- tables: the official code-column headings, tab-separated
+    source     TEXT NOT NULL,      -- sources.name of the file
+    entries    INTEGER NOT NULL,   -- headings written (main terms and subterms)
+    main_terms INTEGER NOT NULL
+);
+
+-- Every heading of every book in document order; a subtree is the id range id..end_id.
+CREATE TABLE coder_terms (
+    book        TEXT NOT NULL,
+    id          INTEGER NOT NULL,  -- 1.. in document order within the book
+    parent_id   INTEGER,           -- NULL for a main term
+    end_id      INTEGER NOT NULL,  -- last id of its subtree
+    level       INTEGER NOT NULL,  -- 0 = main term
+    letter      TEXT NOT NULL,
+    title       TEXT NOT NULL,     -- as printed, nonessential modifiers included
+    nemod       TEXT NOT NULL,     -- the nonessential modifiers as printed
+    see         TEXT NOT NULL,
+    see_id      INTEGER,           -- the heading `see` names, in the same book, if found
+    see_also    TEXT NOT NULL,
+    see_also_id INTEGER,
+    codes       TEXT NOT NULL,     -- space-separated as printed ("E11.-"); tables: one per column, "--" for none
+    search      TEXT NOT NULL,     -- " word word ..." of the heading path, folded, for filters
+    main_len    INTEGER NOT NULL,  -- length of the main term's words at the start of search
+    PRIMARY KEY (book, id)
+) WITHOUT ROWID;
+CREATE INDEX coder_terms_letter ON coder_terms (book, level, letter);
+
+-- ICD-10-PCS table rows: the characters each row allows at positions 4-7, in official order.
+CREATE TABLE coder_pcs_rows (
+    table_code TEXT NOT NULL,      -- 0DT
+    row        INTEGER NOT NULL,   -- 1.. in the table's order
+    chars4     TEXT NOT NULL,
+    chars5     TEXT NOT NULL,
+    chars6     TEXT NOT NULL,
+    chars7     TEXT NOT NULL,
+    source     TEXT NOT NULL,
+    PRIMARY KEY (table_code, row)
+) WITHOUT ROWID;
+
+-- ICD-10-PCS Definitions: per section and axis, a term's definition, explanation, includes.
+CREATE TABLE coder_pcs_definitions (
+    section     TEXT NOT NULL,
+    position    INTEGER NOT NULL,
+    term_key    TEXT NOT NULL,     -- the term, case-folded
+    term        TEXT NOT NULL,
+    definition  TEXT NOT NULL,
+    explanation TEXT NOT NULL,
+    includes    TEXT NOT NULL,     -- the Includes/Examples (Body Part Key, Device Key), one a line
+    source      TEXT NOT NULL,
+    PRIMARY KEY (section, position, term_key)
+) WITHOUT ROWID;

@@ -1,0 +1,227 @@
+"""Reads of the coder's books (Alphabetic Index, Table of Drugs, Table of Neoplasms, External
+Cause Index) and of the ICD-10-PCS tables, as the catalog stores them (load_coder_tables.py).
+
+A book is read in one of three ways: the headings a filter matches (every word of the filter
+starts a word of the heading path), the main terms (or, for tables, all rows) of one letter,
+or one heading with everything under it. Each comes as a `BookSlice`: one page of headings in
+document order, each code resolved against the catalog (exists, billable, status).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from medcodes.catalog.load_coder_tables import NO_CODE, search_words
+from medcodes.catalog.read import Catalog, SourceFile
+from medcodes.errors import NotFound
+from medcodes.systems import System, code_key, icd10cm_official
+
+MAX_FILTER_WORDS = 8
+TERM_COLUMNS = (
+    "id, parent_id, end_id, level, letter, title, nemod, see, see_id, see_also, see_also_id, codes"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Book:
+    name: str  # index, drugs, neoplasms, external
+    title: str
+    columns: tuple[str, ...]  # tables: the official headings of the code columns
+    source: SourceFile | None
+    entries: int
+    main_terms: int
+
+    @property
+    def is_table(self) -> bool:
+        return bool(self.columns)
+
+
+@dataclass(frozen=True, slots=True)
+class BookCode:
+    """A code as the book prints it, and what the catalog knows of the code it names."""
+
+    printed: str  # "T39.1X2", "E11.-"; "" for an empty table cell
+    code: str  # official form of the code it names ("E11"); "" for an empty cell
+    in_catalog: bool
+    billable: bool
+    status: str  # active, terminated; "" when not in the catalog
+    needs_more: bool  # printed incomplete ("-") or a header: more characters are needed
+
+
+@dataclass(frozen=True, slots=True)
+class BookTerm:
+    id: int
+    parent_id: int | None
+    end_id: int  # last id under it: it has subterms when end_id > id
+    level: int
+    letter: str
+    title: str
+    nemod: str
+    see: str
+    see_id: int | None
+    see_also: str
+    see_also_id: int | None
+    codes: tuple[BookCode, ...]
+    above: tuple[tuple[int, str], ...]  # (id, title) of the headings above it, when the page
+    # does not show them right before it
+
+
+@dataclass(frozen=True, slots=True)
+class BookSlice:
+    terms: list[BookTerm]
+    total: int  # headings in the whole selection
+
+
+def book(catalog: Catalog, name: str) -> Book:
+    """One book by name; NotFound naming the books there are."""
+    row = catalog.conn.execute(
+        "SELECT book, title, columns, source, entries, main_terms FROM coder_books WHERE book = ?",
+        (name,),
+    ).fetchone()
+    if row is None:
+        known = ", ".join(b for (b,) in catalog.conn.execute("SELECT book FROM coder_books"))
+        raise NotFound(f"no book {name!r} in this catalog; there are: {known or 'none'}")
+    name, title, columns, source, entries, main_terms = row
+    columns_tuple = tuple(columns.split("\t")) if columns else ()
+    return Book(name, title, columns_tuple, catalog.source(source), entries, main_terms)
+
+
+def letters(catalog: Catalog, book: Book) -> list[str]:
+    """The letter sections of a book, in order."""
+    rows = catalog.conn.execute(
+        "SELECT letter FROM coder_terms WHERE book = ? AND level = 0 GROUP BY letter "
+        "ORDER BY min(id)",
+        (book.name,),
+    )
+    return [letter for (letter,) in rows]
+
+
+def filter_words(text: str) -> list[str]:
+    """The words of a filter as the catalog folds them, at most MAX_FILTER_WORDS."""
+    return search_words(text).split()[:MAX_FILTER_WORDS]
+
+
+def filtered(catalog: Catalog, book: Book, text: str, limit: int, offset: int) -> BookSlice:
+    """Headings whose path has a word starting with each word of `text` ("append acute"),
+    those under a matching main term first, then in document order. No words: no headings."""
+    words = filter_words(text)
+    if not words:
+        return BookSlice([], 0)
+    patterns = [f"% {word}%" for word in words]
+    matches = " AND ".join("search LIKE ?" for _ in words)
+    in_main = " AND ".join("substr(search, 1, main_len) LIKE ?" for _ in words)
+    where = f"book = ? AND {matches}"
+    (total,) = catalog.conn.execute(
+        f"SELECT count(*) FROM coder_terms WHERE {where}", (book.name, *patterns)
+    ).fetchone()
+    rows = catalog.conn.execute(
+        f"SELECT {TERM_COLUMNS} FROM coder_terms WHERE {where} "
+        f"ORDER BY NOT ({in_main}), id LIMIT ? OFFSET ?",
+        (book.name, *patterns, *patterns, limit, offset),
+    ).fetchall()
+    return BookSlice(_terms(catalog, book, rows), total)
+
+
+def by_letter(catalog: Catalog, book: Book, letter: str, limit: int, offset: int) -> BookSlice:
+    """One letter of a book: its main terms (an index) or all its rows (a table)."""
+    where = "book = ? AND letter = ?" + ("" if book.is_table else " AND level = 0")
+    args = (book.name, letter)
+    (total,) = catalog.conn.execute(
+        f"SELECT count(*) FROM coder_terms WHERE {where}", args
+    ).fetchone()
+    rows = catalog.conn.execute(
+        f"SELECT {TERM_COLUMNS} FROM coder_terms WHERE {where} ORDER BY id LIMIT ? OFFSET ?",
+        (*args, limit, offset),
+    ).fetchall()
+    return BookSlice(_terms(catalog, book, rows), total)
+
+
+def subtree(catalog: Catalog, book: Book, term_id: int, limit: int, offset: int) -> BookSlice:
+    """One heading and every heading under it, in document order; NotFound for an unknown id."""
+    row = catalog.conn.execute(
+        "SELECT end_id FROM coder_terms WHERE book = ? AND id = ?", (book.name, term_id)
+    ).fetchone()
+    if row is None:
+        raise NotFound(
+            f"no heading {term_id} in the {book.title}; headings are numbered 1 to {book.entries}"
+        )
+    (end_id,) = row
+    rows = catalog.conn.execute(
+        f"SELECT {TERM_COLUMNS} FROM coder_terms WHERE book = ? AND id BETWEEN ? AND ? "
+        "ORDER BY id LIMIT ? OFFSET ?",
+        (book.name, term_id, end_id, limit, offset),
+    ).fetchall()
+    return BookSlice(_terms(catalog, book, rows), end_id - term_id + 1)
+
+
+def _terms(catalog: Catalog, book: Book, rows: Sequence[tuple[Any, ...]]) -> list[BookTerm]:
+    """Rows as terms: codes resolved, and the path above each heading whose parent the page
+    does not show before it."""
+    codes = _resolve(catalog, (c for row in rows for c in row[-1].split() if c != NO_CODE))
+    shown: set[int] = set()
+    on_page = {row[0] for row in rows}
+    paths = _paths(catalog.conn, book.name, {row[1] for row in rows} - on_page - {None})
+    terms = []
+    for row in rows:
+        *fields, printed = row
+        parent = fields[1]
+        above = paths.get(parent, ()) if parent is not None and parent not in shown else ()
+        shown.add(fields[0])
+        cells = tuple(codes.get(c, _EMPTY) for c in printed.split())
+        terms.append(BookTerm(*fields, cells, above))
+    return terms
+
+
+def _paths(
+    conn: sqlite3.Connection, book: str, ids: set[int]
+) -> dict[int, tuple[tuple[int, str], ...]]:
+    """(id, title) from the main term down to each of `ids`, inclusive."""
+    parents: dict[int, tuple[int | None, str]] = {}
+    wanted = set(ids)
+    while wanted:
+        marks = ",".join("?" * len(wanted))
+        rows = conn.execute(
+            f"SELECT id, parent_id, title FROM coder_terms WHERE book = ? AND id IN ({marks})",
+            (book, *wanted),
+        ).fetchall()
+        for term_id, parent, title in rows:
+            parents[term_id] = (parent, title)
+        wanted = {parent for _, parent, _ in rows if parent is not None} - parents.keys()
+    paths = {}
+    for term_id in ids:
+        path = []
+        node: int | None = term_id
+        while node is not None:
+            parent, title = parents[node]
+            path.append((node, title))
+            node = parent
+        paths[term_id] = tuple(reversed(path))
+    return paths
+
+
+_EMPTY = BookCode("", "", False, False, "", False)
+
+
+def _resolve(catalog: Catalog, printed: Iterable[str]) -> dict[str, BookCode]:
+    """Printed codes -> what the catalog knows of them (one query for a page)."""
+    wanted = {code: code_key(code) for code in printed}
+    if not wanted:
+        return {}
+    keys = sorted(set(wanted.values()))
+    rows = catalog.conn.execute(
+        f"SELECT code_key, code, billable, status FROM codes WHERE system = ? "
+        f"AND code_key IN ({','.join('?' * len(keys))})",
+        (System.ICD10CM.value, *keys),
+    ).fetchall()
+    found = {key: (code, bool(billable), status) for key, code, billable, status in rows}
+    resolved = {}
+    for printed_code, key in wanted.items():
+        code, billable, status = found.get(key, (icd10cm_official(key), False, ""))
+        incomplete = printed_code.endswith("-")
+        resolved[printed_code] = BookCode(
+            printed_code, code, key in found, billable, status, incomplete or not billable
+        )
+    return resolved

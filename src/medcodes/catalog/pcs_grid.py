@@ -1,0 +1,194 @@
+"""ICD-10-PCS tables as the official grid, and building a code in one.
+
+A table (its first three characters, "0DT") has rows; each row allows a set of values at
+positions 4 to 7 (body part, approach, device, qualifier in the Medical and Surgical section;
+other sections name the axes differently). A code is valid when one row allows each of its
+characters. Building a code is choosing one value per position, left to right; after each
+choice only the rows that allow every choice so far remain, and only their values are offered.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from medcodes.catalog.read import Catalog, Code, SourceFile
+from medcodes.errors import NotFound
+from medcodes.systems import System, code_key
+
+ROW_POSITIONS = (4, 5, 6, 7)
+_TABLE = re.compile(r"[0-9A-HJ-NP-Z]{3}")  # PCS uses neither I nor O
+
+
+@dataclass(frozen=True, slots=True)
+class PcsValue:
+    """One value of one axis, with what the official Definitions file says of it."""
+
+    position: int
+    char: str
+    label: str
+    definition: str
+    explanation: str
+    includes: tuple[str, ...]  # Includes/Examples, Body Part Key or Device Key entries
+
+
+@dataclass(frozen=True, slots=True)
+class PcsAxis:
+    position: int
+    title: str  # "Body Part", "Approach", "Device", "Qualifier", or the section's own names
+    values: tuple[PcsValue, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PcsGridRow:
+    number: int  # 1.. in the table's order
+    axes: tuple[PcsAxis, ...]  # positions 4-7
+
+    def allows(self, tail: str) -> bool:
+        """Whether this row allows the characters `tail` at positions 4, 5, ... in order."""
+        return all(
+            any(value.char == char for value in axis.values)
+            for char, axis in zip(tail, self.axes, strict=False)
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class PcsGrid:
+    table: Code  # the table as a catalog code ("0DT", kind table)
+    heading: tuple[PcsAxis, ...]  # positions 1-3, one value each
+    rows: tuple[PcsGridRow, ...]
+    source: SourceFile | None  # the tables file
+    definitions_source: SourceFile | None
+
+
+@dataclass(frozen=True, slots=True)
+class PcsSelection:
+    """Where building a code in a table stands."""
+
+    code: str  # the valid characters chosen so far, table included ("0DTJ4")
+    rows: tuple[int, ...]  # numbers of the rows that allow every choice so far
+    next_position: int | None  # the position to choose next; None once the code is complete
+    offered: frozenset[str]  # the characters valid at next_position
+    problem: str  # why part of the requested code was not taken, "" if all was
+
+
+def table_code(text: str) -> str:
+    """A table's three characters from any spelling of a table or code ("0dt", "0DTJ4ZZ");
+    NotFound when it cannot be a PCS table."""
+    key = code_key(text)[:3]
+    if not _TABLE.fullmatch(key):
+        raise NotFound(
+            f"{text.strip()[:20]!r} is not an ICD-10-PCS table: tables are the first three "
+            "characters of a code, letters and digits without I or O (e.g. 0DT)"
+        )
+    return key
+
+
+def grid(catalog: Catalog, text: str) -> PcsGrid:
+    """The table `text` names, as the official grid; NotFound for an unknown table."""
+    prefix = table_code(text)
+    found = [c for c in catalog.lookup(prefix, System.ICD10PCS) if c.kind == "table"]
+    rows = catalog.conn.execute(
+        "SELECT row, chars4, chars5, chars6, chars7, source FROM coder_pcs_rows "
+        "WHERE table_code = ? ORDER BY row",
+        (prefix,),
+    ).fetchall()
+    if not found or not rows:
+        raise NotFound(f"no ICD-10-PCS table {prefix!r} in this catalog (e.g. 0DT is one)")
+    table = found[0]
+    values = _values(catalog, table)
+    titles = {position: title for (position, _char), (title, _value) in values.items()}
+
+    def axis(position: int, chars: str) -> PcsAxis:
+        return PcsAxis(position, titles[position], tuple(values[(position, c)][1] for c in chars))
+
+    heading = tuple(axis(position, char) for position, char in enumerate(prefix, start=1))
+    grid_rows = tuple(
+        PcsGridRow(number, tuple(map(axis, ROW_POSITIONS, chars)))
+        for number, *chars, _source in rows
+    )
+    (definitions_source,) = catalog.conn.execute(
+        "SELECT max(source) FROM coder_pcs_definitions WHERE section = ?", (prefix[0],)
+    ).fetchone()
+    return PcsGrid(
+        table,
+        heading,
+        grid_rows,
+        catalog.source(rows[0][-1]),
+        catalog.source(definitions_source) if definitions_source else None,
+    )
+
+
+def _values(catalog: Catalog, table: Code) -> dict[tuple[int, str], tuple[str, PcsValue]]:
+    """(position, char) -> (axis title, value with its official definition) of one table."""
+    rows = catalog.conn.execute(
+        "SELECT v.position, v.title, v.char, v.label, v.definition, "
+        "coalesce(d.definition, ''), coalesce(d.explanation, ''), coalesce(d.includes, '') "
+        "FROM pcs_axis_values v LEFT JOIN coder_pcs_definitions d "
+        "ON d.section = ? AND d.position = v.position AND d.term_key = lower(v.label) "
+        "WHERE v.table_id = ?",
+        (table.code[0], table.id),
+    )
+    return {
+        (position, char): (
+            title,
+            PcsValue(
+                position,
+                char,
+                label,
+                definition or official,
+                explanation,
+                tuple(includes.splitlines()),
+            ),
+        )
+        for position, title, char, label, definition, official, explanation, includes in rows
+    }
+
+
+def select(pcs_grid: PcsGrid, text: str) -> PcsSelection:
+    """The state of building a code from the characters `text` ("0DTJ4"): the longest valid
+    prefix of it, the rows that allow it, and the values offered next."""
+    prefix = pcs_grid.table.code
+    wanted = code_key(text)
+    problem = ""
+    if wanted and not wanted.startswith(prefix):
+        problem = f"{text.strip()[:20]} is not in table {prefix}"
+        wanted = prefix
+    tail = wanted[3:7]
+    rows = list(pcs_grid.rows)
+    taken = ""
+    for char in tail:
+        narrowed = [row for row in rows if row.allows(taken + char)]
+        if not narrowed:
+            position = 4 + len(taken)
+            problem = f"no row of table {prefix} allows {char!r} at position {position}"
+            problem += f" after {prefix + taken}" if taken else ""
+            break
+        rows, taken = narrowed, taken + char
+    if len(wanted) > 7:
+        problem = problem or f"{text.strip()[:20]} is longer than seven characters"
+    next_position = 4 + len(taken) if len(taken) < 4 else None
+    offered = frozenset(
+        value.char
+        for row in rows
+        if next_position is not None
+        for value in row.axes[next_position - 4].values
+    )
+    return PcsSelection(
+        prefix + taken, tuple(row.number for row in rows), next_position, offered, problem
+    )
+
+
+def row_of(catalog: Catalog, code: Code) -> int | None:
+    """The number of the row of its table that holds a seven-character PCS code."""
+    if code.system != System.ICD10PCS or len(code.code) != 7:
+        return None
+    rows = catalog.conn.execute(
+        "SELECT row, chars4, chars5, chars6, chars7 FROM coder_pcs_rows WHERE table_code = ? "
+        "ORDER BY row",
+        (code.code[:3],),
+    )
+    for number, *allowed in rows:
+        if all(char in chars for char, chars in zip(code.code[3:], allowed, strict=True)):
+            return number
+    return None
