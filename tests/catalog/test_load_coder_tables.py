@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from medcodes.catalog.load_coder_tables import search_words
+from medcodes.catalog.load_coder_tables import words_of
 from medcodes.catalog.read import Catalog
 
 DRUG = "icd10cm/icd10cm_drug_2025.xml.gz"
@@ -114,7 +114,15 @@ def test_pcs_tables_hold_every_row(conn: sqlite3.Connection, sources_dir: Path) 
     assert codes == 79_115  # every FY2026 code, each in exactly one row
 
 
-def test_search_words() -> None:
-    assert search_words("Acid (corrosive) NEC") == " acid corrosive nec"
-    assert search_words("Pain(s), abdominal") == " pain s abdominal"
-    assert search_words("--") == ""
+def test_words_of() -> None:
+    assert words_of("Acid (corrosive) NEC") == ["acid", "corrosive", "nec"]
+    assert words_of("Pain(s), Abdominal") == ["pain", "s", "abdominal"]
+    assert words_of("--") == []
+
+
+def test_filter_words_are_stored_per_heading(conn: sqlite3.Connection) -> None:
+    rows = conn.execute(
+        "SELECT w.word FROM coder_words w JOIN coder_terms t ON t.book = w.book AND t.id = w.id "
+        "WHERE t.book = 'drugs' AND t.title = 'Acetaminophen'"
+    ).fetchall()
+    assert rows == [("acetaminophen",)]

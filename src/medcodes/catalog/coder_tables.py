@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from medcodes.catalog.load_coder_tables import NO_CODE, search_words
+from medcodes.catalog.load_coder_tables import NO_CODE, words_of
 from medcodes.catalog.read import Catalog, SourceFile
 from medcodes.errors import NotFound
 from medcodes.systems import System, code_key, icd10cm_official
@@ -101,28 +101,106 @@ def letters(catalog: Catalog, book: Book) -> list[str]:
 
 def filter_words(text: str) -> list[str]:
     """The words of a filter as the catalog folds them, at most MAX_FILTER_WORDS."""
-    return search_words(text).split()[:MAX_FILTER_WORDS]
+    return words_of(text)[:MAX_FILTER_WORDS]
 
 
 def filtered(catalog: Catalog, book: Book, text: str, limit: int, offset: int) -> BookSlice:
-    """Headings whose path has a word starting with each word of `text` ("append acute"),
-    those under a matching main term first, then in document order. No words: no headings."""
+    """Headings under which every word of `text` starts a word ("append acute": the heading
+    or one above it has a word starting "append" and one starting "acute"). Whole main terms
+    that match come first, then the other matches, each in document order."""
     words = filter_words(text)
     if not words:
         return BookSlice([], 0)
-    patterns = [f"% {word}%" for word in words]
-    matches = " AND ".join("search LIKE ?" for _ in words)
-    in_main = " AND ".join("substr(search, 1, main_len) LIKE ?" for _ in words)
-    where = f"book = ? AND {matches}"
-    (total,) = catalog.conn.execute(
-        f"SELECT count(*) FROM coder_terms WHERE {where}", (book.name, *patterns)
-    ).fetchone()
+    ranges: list[Ranges] = []
+    main_ranges: set[tuple[int, int]] | None = None
+    for word in words:
+        rows = catalog.conn.execute(
+            "SELECT id, end_id, level FROM coder_words WHERE book = ? AND word >= ? AND word < ?",
+            (book.name, word, word + "{"),  # "{" sorts right after "z"
+        ).fetchall()
+        ranges.append(_union((start, end) for start, end, _level in rows))
+        mains = {(start, end) for start, end, level in rows if level == 0}
+        main_ranges = mains if main_ranges is None else main_ranges & mains
+    matched = ranges[0]
+    for more in ranges[1:]:
+        matched = _intersection(matched, more)
+    whole = sorted(main_ranges or ())
+    ordered = whole + _difference(matched, whole)
+    total = sum(end - start + 1 for start, end in ordered)
+    ids = _page(ordered, limit, offset)
+    if not ids:
+        return BookSlice([], total)
     rows = catalog.conn.execute(
-        f"SELECT {TERM_COLUMNS} FROM coder_terms WHERE {where} "
-        f"ORDER BY NOT ({in_main}), id LIMIT ? OFFSET ?",
-        (book.name, *patterns, *patterns, limit, offset),
+        f"SELECT {TERM_COLUMNS} FROM coder_terms WHERE book = ? "
+        f"AND id IN ({','.join('?' * len(ids))})",
+        (book.name, *ids),
     ).fetchall()
+    position = {term_id: index for index, term_id in enumerate(ids)}
+    rows.sort(key=lambda row: position[row[0]])
     return BookSlice(_terms(catalog, book, rows), total)
+
+
+Ranges = list[tuple[int, int]]  # sorted, disjoint, inclusive id ranges
+
+
+def _union(ranges: Iterable[tuple[int, int]]) -> Ranges:
+    merged: Ranges = []
+    for start, end in sorted(ranges):
+        if merged and start <= merged[-1][1] + 1:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _intersection(first: Ranges, second: Ranges) -> Ranges:
+    found: Ranges = []
+    i = j = 0
+    while i < len(first) and j < len(second):
+        start = max(first[i][0], second[j][0])
+        end = min(first[i][1], second[j][1])
+        if start <= end:
+            found.append((start, end))
+        if first[i][1] < second[j][1]:
+            i += 1
+        else:
+            j += 1
+    return found
+
+
+def _difference(ranges: Ranges, taken: Ranges) -> Ranges:
+    """The ids of `ranges` that are not in `taken`."""
+    found: Ranges = []
+    j = 0
+    for start, end in ranges:
+        while j < len(taken) and taken[j][1] < start:
+            j += 1
+        k = j
+        while start <= end:
+            if k < len(taken) and taken[k][0] <= end:
+                if taken[k][0] > start:
+                    found.append((start, taken[k][0] - 1))
+                start = max(start, taken[k][1] + 1)
+                k += 1
+            else:
+                found.append((start, end))
+                break
+    return found
+
+
+def _page(ranges: Ranges, limit: int, offset: int) -> list[int]:
+    """The ids at positions offset .. offset + limit of the ranges, one after another."""
+    ids: list[int] = []
+    for start, end in ranges:
+        size = end - start + 1
+        if offset >= size:
+            offset -= size
+            continue
+        ids.extend(range(start + offset, min(end, start + offset + limit - len(ids) - 1) + 1))
+        offset = 0
+        if len(ids) >= limit:
+            break
+    return ids
 
 
 def by_letter(catalog: Catalog, book: Book, letter: str, limit: int, offset: int) -> BookSlice:

@@ -68,11 +68,10 @@ _NOT_WORD = re.compile(r"[^0-9a-z]+")
 _PARENTHESES = re.compile(r"\([^)]*\)")
 
 
-def search_words(text: str) -> str:
-    """The words a filter matches, folded, each preceded by a space so that `LIKE '% ab%'`
-    finds word starts: `search_words("Acid (corrosive) NEC") == " acid corrosive nec"`."""
-    words = _NOT_WORD.sub(" ", text.casefold()).strip()
-    return " " + words if words else ""
+def words_of(text: str) -> list[str]:
+    """The words filters match, folded: `words_of("Acid (corrosive) NEC")` is
+    `["acid", "corrosive", "nec"]`."""
+    return _NOT_WORD.sub(" ", text.casefold()).split()
 
 
 class CoderTablesStep:
@@ -116,8 +115,13 @@ class CoderTablesStep:
         known = {key for (key,) in rows}
         warnings = []
         for book_kind, book, source in self.books:
-            rows = list(_term_rows(book_kind.book, book.entries))
-            conn.executemany("INSERT INTO coder_terms VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+            tree = _Tree(book.entries)
+            rows = list(_term_rows(book_kind.book, tree))
+            conn.executemany("INSERT INTO coder_terms VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+            conn.executemany(
+                "INSERT INTO coder_words VALUES (?,?,?,?,?)",
+                sorted(_word_rows(book_kind.book, tree)),
+            )
             conn.execute(
                 "INSERT INTO coder_books VALUES (?,?,?,?,?,?)",
                 (
@@ -167,11 +171,10 @@ class CoderTablesStep:
         return warnings
 
 
-def _term_rows(book: str, entries: tuple[IndexEntry, ...]) -> Iterator[tuple[object, ...]]:
-    """The `coder_terms` rows of one book: ids in document order, parents, subtree ends,
-    search words of the heading path and "see" targets resolved within the book."""
-    tree = _Tree(entries)
-    for number, entry in enumerate(entries, start=1):
+def _term_rows(book: str, tree: _Tree) -> Iterator[tuple[object, ...]]:
+    """The `coder_terms` rows of one book: ids in document order, parents, subtree ends and
+    "see" targets resolved within the book."""
+    for number, entry in enumerate(tree.entries, start=1):
         yield (
             book,
             number,
@@ -186,22 +189,26 @@ def _term_rows(book: str, entries: tuple[IndexEntry, ...]) -> Iterator[tuple[obj
             entry.see_also,
             tree.find(entry.see_also),
             " ".join(code or NO_CODE for code in entry.codes),
-            tree.search[number],
-            len(tree.search[tree.mains[number]]),
         )
 
 
+def _word_rows(book: str, tree: _Tree) -> Iterator[tuple[str, str, int, int, int]]:
+    """The `coder_words` rows: each distinct word of each heading's own title."""
+    for number, entry in enumerate(tree.entries, start=1):
+        end, level = tree.ends[number], entry.level
+        for word in set(words_of(entry.title)):
+            yield book, word, number, end, level
+
+
 class _Tree:
-    """Parents, subtree ends and path words of a book's entries (ids from 1; 0 is the root),
-    and "see" targets resolved by walking down from the main terms."""
+    """Parents and subtree ends of a book's entries (ids from 1; 0 is the root), and "see"
+    targets resolved by walking down from the main terms."""
 
     def __init__(self, entries: tuple[IndexEntry, ...]) -> None:
         self.entries = entries
         count = len(entries)
         self.parents = [0] * (count + 1)
         self.ends = list(range(count + 1))
-        self.search = [""] * (count + 1)
-        self.mains = list(range(count + 1))  # the main term above each entry (itself at 0)
         self.children: dict[int, list[int]] = {}
         path = [0]  # ids from the root to the entry before
         for number, entry in enumerate(entries, start=1):
@@ -210,10 +217,7 @@ class _Tree:
             del path[entry.level + 1 :]
             parent = path[-1]
             self.parents[number] = parent
-            if parent:
-                self.mains[number] = self.mains[parent]
             self.children.setdefault(parent, []).append(number)
-            self.search[number] = self.search[parent] + search_words(entry.title)
             path.append(number)
         for closed in path[1:]:
             self.ends[closed] = count
@@ -249,4 +253,5 @@ class _Tree:
 
 
 def _name_key(text: str) -> str:
-    return search_words(_PARENTHESES.sub(" ", text)).removesuffix(" nec")
+    words = words_of(_PARENTHESES.sub(" ", text))
+    return " ".join(words[:-1] if words[-1:] == ["nec"] else words)

@@ -17,7 +17,7 @@ from medcodes.errors import NotFound
 from medcodes.systems import System, code_key
 
 ROW_POSITIONS = (4, 5, 6, 7)
-_TABLE = re.compile(r"[0-9A-HJ-NP-Z]{3}")  # PCS uses neither I nor O
+_TABLE_OR_CODE = re.compile(r"[0-9A-HJ-NP-Z]{3,7}")  # PCS uses neither I nor O
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,13 +75,13 @@ class PcsSelection:
 def table_code(text: str) -> str:
     """A table's three characters from any spelling of a table or code ("0dt", "0DTJ4ZZ");
     NotFound when it cannot be a PCS table."""
-    key = code_key(text)[:3]
-    if not _TABLE.fullmatch(key):
+    key = text.strip().upper()
+    if not _TABLE_OR_CODE.fullmatch(key):
         raise NotFound(
             f"{text.strip()[:20]!r} is not an ICD-10-PCS table: tables are the first three "
             "characters of a code, letters and digits without I or O (e.g. 0DT)"
         )
-    return key
+    return key[:3]
 
 
 def grid(catalog: Catalog, text: str) -> PcsGrid:

@@ -194,11 +194,20 @@ CREATE TABLE coder_terms (
     see_also    TEXT NOT NULL,
     see_also_id INTEGER,
     codes       TEXT NOT NULL,     -- space-separated as printed ("E11.-"); tables: one per column, "--" for none
-    search      TEXT NOT NULL,     -- " word word ..." of the heading path, folded, for filters
-    main_len    INTEGER NOT NULL,  -- length of the main term's words at the start of search
     PRIMARY KEY (book, id)
 ) WITHOUT ROWID;
 CREATE INDEX coder_terms_letter ON coder_terms (book, level, letter);
+
+-- The words of each heading's own title (folded), for filters: a heading matches a filter
+-- word when it or a heading above it has a word starting with it.
+CREATE TABLE coder_words (
+    book   TEXT NOT NULL,
+    word   TEXT NOT NULL,
+    id     INTEGER NOT NULL,           -- coder_terms.id
+    end_id INTEGER NOT NULL,           -- its subtree's end, so a match is a range of headings
+    level  INTEGER NOT NULL,
+    PRIMARY KEY (book, word, id)
+) WITHOUT ROWID;
 
 -- ICD-10-PCS table rows: the characters each row allows at positions 4-7, in official order.
 CREATE TABLE coder_pcs_rows (
