@@ -93,6 +93,9 @@ def test_filter_words_narrow_within_the_path(cat: Catalog) -> None:
     assert both.total < filtered(cat, index, "appendicitis", 1, 0).total
     assert any(t.title == "gangrene" for t in both.terms)
     assert filtered(cat, index, "zzzzq", 50, 0).total == 0
+    vitamin_a = filtered(cat, index, "vitamin a", 500, 0)  # "a" as a whole word only
+    assert "vitamin A deficiency" in vitamin_a.terms[0].title and vitamin_a.total < 100
+    assert filtered(cat, _book(cat, "drugs"), "a", 50, 0).total < 50
     assert filtered(cat, index, " ,;(-- ", 50, 0).total == 0  # no words: nothing matches
 
 

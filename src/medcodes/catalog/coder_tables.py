@@ -106,8 +106,9 @@ def filter_words(text: str) -> list[str]:
 
 def filtered(catalog: Catalog, book: Book, text: str, limit: int, offset: int) -> BookSlice:
     """Headings under which every word of `text` starts a word ("append acute": the heading
-    or one above it has a word starting "append" and one starting "acute"). Whole main terms
-    that match come first, then the other matches, each in document order."""
+    or one above it has a word starting "append" and one starting "acute"; a one-character
+    word must be a whole word). Whole main terms that match come first, then the other
+    matches, each in document order."""
     words = filter_words(text)
     if not words:
         return BookSlice([], 0)
@@ -116,7 +117,7 @@ def filtered(catalog: Catalog, book: Book, text: str, limit: int, offset: int) -
     for word in words:
         rows = catalog.conn.execute(
             "SELECT id, end_id, level FROM coder_words WHERE book = ? AND word >= ? AND word < ?",
-            (book.name, word, word + "{"),  # "{" sorts right after "z"
+            _word_span(book.name, word),
         ).fetchall()
         ranges.append(_union((start, end) for start, end, _level in rows))
         mains = {(start, end) for start, end, level in rows if level == 0}
@@ -141,6 +142,12 @@ def filtered(catalog: Catalog, book: Book, text: str, limit: int, offset: int) -
 
 
 Ranges = list[tuple[int, int]]  # sorted, disjoint, inclusive id ranges
+
+
+def _word_span(book: str, word: str) -> tuple[str, str, str]:
+    """The words a filter word matches: those it starts ("append" -> "appendicitis"); a word
+    of one character only itself ("2" in "type 2"; as a prefix it would match half a book)."""
+    return book, word, word + ("\x00" if len(word) == 1 else "{")  # "{" sorts after "z"
 
 
 def _union(ranges: Iterable[tuple[int, int]]) -> Ranges:
