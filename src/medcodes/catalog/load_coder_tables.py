@@ -119,8 +119,7 @@ class CoderTablesStep:
             rows = list(_term_rows(book_kind.book, tree))
             conn.executemany("INSERT INTO coder_terms VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
             conn.executemany(
-                "INSERT INTO coder_words VALUES (?,?,?,?,?)",
-                sorted(_word_rows(book_kind.book, tree)),
+                "INSERT INTO coder_words VALUES (?,?,?,?,?)", _word_rows(book_kind.book, tree)
             )
             conn.execute(
                 "INSERT INTO coder_books VALUES (?,?,?,?,?,?)",

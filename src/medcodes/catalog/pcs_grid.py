@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from medcodes.catalog.read import Catalog, Code, SourceFile
+from medcodes.catalog.read import CODE_COLUMNS, Catalog, Code, SourceFile
 from medcodes.errors import NotFound
 from medcodes.systems import System, code_key
 
@@ -192,3 +192,15 @@ def row_of(catalog: Catalog, code: Code) -> int | None:
         if all(char in chars for char, chars in zip(code.code[3:], allowed, strict=True)):
             return number
     return None
+
+
+def table_list(catalog: Catalog) -> list[Code]:
+    """Every table that has rows, under its section and body system, in official order."""
+    tables = {code for (code,) in catalog.conn.execute("SELECT table_code FROM coder_pcs_rows")}
+    wanted = sorted(tables | {code[:1] for code in tables} | {code[:2] for code in tables})
+    rows = catalog.conn.execute(
+        f"SELECT {CODE_COLUMNS} FROM codes WHERE system = ? "
+        f"AND code_key IN ({','.join('?' * len(wanted))}) ORDER BY sort_key",
+        (System.ICD10PCS.value, *wanted),
+    )
+    return [Code(*row) for row in rows]

@@ -14,7 +14,7 @@ from medcodes import __version__
 from medcodes.settings import Settings
 from medcodes.web.errors import install_error_handler
 from medcodes.web.render import JSONOut
-from medcodes.web.routes import api, ctss, fhir, pages
+from medcodes.web.routes import api, coder, ctss, fhir, pages
 from medcodes.web.site import Site, open_site
 
 log = logging.getLogger("medcodes.web.access")
@@ -105,7 +105,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.site = site
     install_error_handler(app)
-    for router in (pages.router, api.router, ctss.router, fhir.router):
+    for router in (pages.router, api.router, ctss.router, fhir.router, coder.pages, coder.api):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(Edge, site=site)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import replace
 from functools import lru_cache
 
+from medcodes.catalog.code_builder import code_builder
 from medcodes.catalog.policies import policies_for
 from medcodes.explain import explain_code
 from medcodes.similar import similar_codes
@@ -35,6 +36,7 @@ def code_page(site: Site, code: str, system: str | None) -> CodePage:
         explanation=explain_code(catalog, shown, site.explainers),
         policies=policies_for(catalog, shown),
         similar=similar_codes(catalog, shown),
+        builder=code_builder(catalog, shown, details.seventh_characters),
     )
 
 

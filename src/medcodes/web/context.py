@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import quote, urlencode
 
+from medcodes.catalog.code_builder import CodeBuilder
 from medcodes.catalog.policies import PolicyLink
 from medcodes.catalog.read import (
     Axis,
@@ -155,6 +156,7 @@ class CodePage:
     explanation: Explanation | None = None
     policies: list[PolicyLink] = field(default_factory=list)  # Medicare first, then plans
     similar: list[SimilarCode] = field(default_factory=list)
+    builder: CodeBuilder | None = None  # 7th characters / the PCS table (issue 16)
 
 
 FHIR_SYSTEMS: dict[str, str] = {
