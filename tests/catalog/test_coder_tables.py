@@ -19,7 +19,6 @@ from medcodes.catalog.coder_tables import (
     book,
     by_letter,
     filtered,
-    letters,
     subtree,
 )
 from medcodes.catalog.read import Catalog
@@ -108,12 +107,12 @@ def test_paging_splits_the_same_selection(cat: Catalog) -> None:
 
 def test_letters_and_main_terms(cat: Catalog) -> None:
     index = _book(cat, "index")
-    assert letters(cat, index)[:3] == ["A", "B", "C"]
+    assert index.letters[:3] == ("A", "B", "C")
     a = by_letter(cat, index, "A", 10, 0)
     assert a.total == 712 and all(t.level == 0 for t in a.terms)
     assert a.terms[0].title == "Aarskog's syndrome"
     drugs = _book(cat, "drugs")
-    assert letters(cat, drugs)[0] == "#"
+    assert drugs.letters[0] == "#"
     b = by_letter(cat, drugs, "B", 500, 0)
     assert any(t.level > 0 for t in b.terms)  # a table lists its subterms too
     assert by_letter(cat, index, "?", 10, 0).total == 0
@@ -124,6 +123,7 @@ def test_subtree_and_see_targets(cat: Catalog) -> None:
     appendicitis = filtered(cat, index, "appendicitis", 1, 0).terms[0]
     whole = subtree(cat, index, appendicitis.id, 500, 0)
     assert whole.total == 59 and whole.terms[0].id == appendicitis.id
+    assert whole.heading is not None and whole.heading.id == appendicitis.id
     abdominalgia = next(
         t for t in by_letter(cat, index, "A", 100, 0).terms if t.title == "Abdominalgia"
     )

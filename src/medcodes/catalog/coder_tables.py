@@ -17,6 +17,7 @@ from typing import Any
 from medcodes.catalog.load_coder_tables import NO_CODE, words_of
 from medcodes.catalog.read import Catalog, SourceFile
 from medcodes.errors import NotFound
+from medcodes.serial import Serialisable
 from medcodes.systems import System, code_key, icd10cm_official
 
 MAX_FILTER_WORDS = 8
@@ -26,13 +27,14 @@ TERM_COLUMNS = (
 
 
 @dataclass(frozen=True, slots=True)
-class Book:
+class Book(Serialisable):
     name: str  # index, drugs, neoplasms, external
     title: str
     columns: tuple[str, ...]  # tables: the official headings of the code columns
     source: SourceFile | None
     entries: int
     main_terms: int
+    letters: tuple[str, ...]  # its letter sections in order ("#", "A", ...)
 
     @property
     def is_table(self) -> bool:
@@ -70,9 +72,12 @@ class BookTerm:
 
 
 @dataclass(frozen=True, slots=True)
-class BookSlice:
+class BookSlice(Serialisable):
+    """One page of headings of a book, in the order shown."""
+
     terms: list[BookTerm]
     total: int  # headings in the whole selection
+    heading: BookTerm | None = None  # the heading whose subtree this is, when it is one
 
 
 def book(catalog: Catalog, name: str) -> Book:
@@ -85,18 +90,20 @@ def book(catalog: Catalog, name: str) -> Book:
         known = ", ".join(b for (b,) in catalog.conn.execute("SELECT book FROM coder_books"))
         raise NotFound(f"no book {name!r} in this catalog; there are: {known or 'none'}")
     name, title, columns, source, entries, main_terms = row
-    columns_tuple = tuple(columns.split("\t")) if columns else ()
-    return Book(name, title, columns_tuple, catalog.source(source), entries, main_terms)
-
-
-def letters(catalog: Catalog, book: Book) -> list[str]:
-    """The letter sections of a book, in order."""
-    rows = catalog.conn.execute(
+    letters = catalog.conn.execute(
         "SELECT letter FROM coder_terms WHERE book = ? AND level = 0 GROUP BY letter "
         "ORDER BY min(id)",
-        (book.name,),
+        (name,),
     )
-    return [letter for (letter,) in rows]
+    return Book(
+        name,
+        title,
+        tuple(columns.split("\t")) if columns else (),
+        catalog.source(source),
+        entries,
+        main_terms,
+        tuple(letter for (letter,) in letters),
+    )
 
 
 def filter_words(text: str) -> list[str]:
@@ -225,21 +232,22 @@ def by_letter(catalog: Catalog, book: Book, letter: str, limit: int, offset: int
 
 
 def subtree(catalog: Catalog, book: Book, term_id: int, limit: int, offset: int) -> BookSlice:
-    """One heading and every heading under it, in document order; NotFound for an unknown id."""
-    row = catalog.conn.execute(
-        "SELECT end_id FROM coder_terms WHERE book = ? AND id = ?", (book.name, term_id)
-    ).fetchone()
-    if row is None:
+    """One heading (with the path above it) and a page of it and every heading under it, in
+    document order; NotFound for an unknown heading number."""
+    found = catalog.conn.execute(
+        f"SELECT {TERM_COLUMNS} FROM coder_terms WHERE book = ? AND id = ?", (book.name, term_id)
+    ).fetchall()
+    if not found:
         raise NotFound(
             f"no heading {term_id} in the {book.title}; headings are numbered 1 to {book.entries}"
         )
-    (end_id,) = row
+    (heading,) = _terms(catalog, book, found)
     rows = catalog.conn.execute(
         f"SELECT {TERM_COLUMNS} FROM coder_terms WHERE book = ? AND id BETWEEN ? AND ? "
         "ORDER BY id LIMIT ? OFFSET ?",
-        (book.name, term_id, end_id, limit, offset),
+        (book.name, term_id, heading.end_id, limit, offset),
     ).fetchall()
-    return BookSlice(_terms(catalog, book, rows), end_id - term_id + 1)
+    return BookSlice(_terms(catalog, book, rows), heading.end_id - term_id + 1, heading)
 
 
 def _terms(catalog: Catalog, book: Book, rows: Sequence[tuple[Any, ...]]) -> list[BookTerm]:

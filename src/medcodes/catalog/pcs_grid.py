@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from medcodes.catalog.read import CODE_COLUMNS, Catalog, Code, SourceFile
 from medcodes.errors import NotFound
+from medcodes.serial import Serialisable
 from medcodes.systems import System, code_key
 
 ROW_POSITIONS = (4, 5, 6, 7)
@@ -70,6 +71,26 @@ class PcsSelection:
     next_position: int | None  # the position to choose next; None once the code is complete
     offered: frozenset[str]  # the characters valid at next_position
     problem: str  # why part of the requested code was not taken, "" if all was
+
+
+@dataclass(frozen=True, slots=True)
+class PcsBuild(Serialisable):
+    """A table, the state of building a code in it, and the code once it is complete."""
+
+    grid: PcsGrid
+    selection: PcsSelection
+    finished: Code | None
+
+
+def build_in(catalog: Catalog, table: str, code: str = "") -> PcsBuild:
+    """Table `table` (or the table of a code given there, "0DTJ4ZZ") with the characters of
+    `code` (default: `table` itself) chosen; NotFound for an unknown table."""
+    found = grid(catalog, table)
+    selection = select(found, code or table)
+    finished = None
+    if selection.next_position is None:
+        finished = catalog.get(selection.code, System.ICD10PCS)
+    return PcsBuild(found, selection, finished)
 
 
 def table_code(text: str) -> str:

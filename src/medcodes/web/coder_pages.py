@@ -9,12 +9,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from medcodes.catalog.code_builder import pcs_url
-from medcodes.catalog.coder_tables import Book, BookCode, BookSlice, BookTerm
-from medcodes.catalog.pcs_grid import PcsGrid, PcsGridRow, PcsSelection, PcsValue
-from medcodes.catalog.read import Code, SourceFile
+from medcodes.api import (
+    Book,
+    BookCode,
+    BookSlice,
+    BookTerm,
+    PcsBuild,
+    PcsGridRow,
+    PcsSelection,
+    PcsValue,
+    SourceFile,
+    code_url,
+    pcs_url,
+)
 from medcodes.systems import System
-from medcodes.web.context import code_url
 
 # Where each book lives on the site (its JSON twin is the same path under /api/v1).
 BOOK_PATHS = {
@@ -110,16 +118,15 @@ def book_tabs() -> list[Link]:
 def build_book_page(
     book: Book,
     found: BookSlice,
-    letters: list[str],
     *,
     q: str = "",
     letter: str = "",
-    heading: BookTerm | None = None,
     page: int = 1,
     current_release: str = "",
 ) -> BookPage:
     """One page of a book: a filter's matches, a letter, or one heading and what is under it."""
     per_page = ROWS_PER_PAGE[book.name]
+    heading = found.heading
     term_id = heading.id if heading else None
 
     def page_url(number: int) -> str:
@@ -137,7 +144,7 @@ def build_book_page(
         columns=list(book.columns),
         source=book.source,
         books=book_tabs(),
-        letters=[Link(name, book_url(book.name, letter=name)) for name in letters],
+        letters=[Link(name, book_url(book.name, letter=name)) for name in book.letters],
         q=q,
         letter=letter,
         heading=_row(book.name, heading) if heading else None,
@@ -259,9 +266,10 @@ class PcsPage:
     definitions_source: SourceFile | None
 
 
-def build_pcs_page(pcs_grid: PcsGrid, selection: PcsSelection, finished: Code | None) -> PcsPage:
-    """The table as the official grid with the choices made so far; `finished` is the code
+def build_pcs_page(built: PcsBuild) -> PcsPage:
+    """The table as the official grid with the choices made so far, and the finished code
     once seven characters are chosen."""
+    pcs_grid, selection, finished = built.grid, built.selection, built.finished
     table = pcs_grid.table.code
     code = selection.code
     seen: set[tuple[int, str]] = set()

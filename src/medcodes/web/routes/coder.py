@@ -11,7 +11,6 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 from starlette.responses import HTMLResponse, Response
 
-from medcodes.catalog import coder_tables, pcs_grid
 from medcodes.systems import System
 from medcodes.web.coder_pages import (
     BOOK_PATHS,
@@ -57,30 +56,17 @@ def book_page(
 ) -> BookPage:
     """One page of a book: one heading and what is under it, a filter's matches, or a letter
     (the first one when none is given)."""
-    catalog = site.catalog
-    found_book = coder_tables.book(catalog, book)
-    letters = coder_tables.letters(catalog, found_book)
     per_page = ROWS_PER_PAGE[book]
-    offset = (page - 1) * per_page
-    heading = None
-    if term_id is not None:
-        heading = coder_tables.subtree(catalog, found_book, term_id, 1, 0).terms[0]
-        found = coder_tables.subtree(catalog, found_book, term_id, per_page, offset)
-    elif q.strip():
-        found = coder_tables.filtered(catalog, found_book, q, per_page, offset)
-    else:
-        letter = letter.strip().upper() or (letters[0] if letters else "")
-        found = coder_tables.by_letter(catalog, found_book, letter, per_page, offset)
+    found = site.codes.book_headings(
+        book, q=q, letter=letter, under=term_id, limit=per_page, offset=(page - 1) * per_page
+    )
+    chosen = site.codes.book(book)
+    shown_letter = ""
+    if term_id is None and not q.strip():
+        shown_letter = letter.strip().upper() or (chosen.letters[0] if chosen.letters else "")
     current = next((r.release for r in site.current if r.system == System.ICD10CM), "")
     return build_book_page(
-        found_book,
-        found,
-        letters,
-        q=q.strip(),
-        letter=letter if term_id is None and not q.strip() else "",
-        heading=heading,
-        page=page,
-        current_release=current,
+        chosen, found, q=q.strip(), letter=shown_letter, page=page, current_release=current
     )
 
 
@@ -92,18 +78,12 @@ def book_html(site: Site, book: str, q: str, letter: str, page: int, term_id: in
 @lru_cache(maxsize=CACHED_PAGES)
 def pcs_page(site: Site, table: str, code: str) -> PcsPage:
     """Table `table` as the official grid with the characters of `code` chosen."""
-    catalog = site.catalog
-    found = pcs_grid.grid(catalog, table)
-    selection = pcs_grid.select(found, code or table)
-    finished = None
-    if selection.next_position is None:
-        finished = catalog.get(selection.code, System.ICD10PCS)
-    return build_pcs_page(found, selection, finished)
+    return build_pcs_page(site.codes.pcs_table(table, code))
 
 
 @lru_cache(maxsize=4)
 def pcs_index_html(site: Site) -> str:
-    return render_html("pcs_index.html", site, pcs_grid.table_list(site.catalog), books=book_tabs())
+    return render_html("pcs_index.html", site, site.codes.pcs_tables(), books=book_tabs())
 
 
 def _book_routes(book: str, path: str) -> None:
@@ -158,10 +138,10 @@ async def pcs_tables(site: SiteDep) -> HTMLResponse:
 @pages.get("/pcs/{table}", responses=ERRORS)
 async def pcs_table(site: SiteDep, table: TablePath, code: CodeParam = "") -> HTMLResponse:
     """An ICD-10-PCS table as the official grid: choose one value per axis to build a code."""
-    return HTMLResponse(render_html("pcs.html", site, pcs_page(site, table, code or table)))
+    return HTMLResponse(render_html("pcs.html", site, pcs_page(site, table, code)))
 
 
 @api.get("/pcs/{table}", response_model=PcsPage, response_class=JSONOut, responses=ERRORS)
 async def pcs_table_json(site: SiteDep, table: TablePath, code: CodeParam = "") -> Response:
     """An ICD-10-PCS table's rows, values and definitions, and the code built so far."""
-    return JSONOut(to_json(pcs_page(site, table, code or table)))
+    return JSONOut(to_json(pcs_page(site, table, code)))
