@@ -98,6 +98,14 @@ def test_filter_words_narrow_within_the_path(cat: Catalog) -> None:
     assert filtered(cat, index, " ,;(-- ", 50, 0).total == 0  # no words: nothing matches
 
 
+def test_filters_fold_case_and_diacritics(cat: Catalog) -> None:
+    index = _book(cat, "index")
+    for typed in ("sezary", "Sézary", "SEZ"):
+        assert filtered(cat, index, typed, 5, 0).terms[0].title == "Sézary disease"
+    quoted = filtered(cat, index, 'appendicitis" OR "zz*', 500, 0)  # FTS syntax: just words
+    assert quoted.total == 0
+
+
 def test_paging_splits_the_same_selection(cat: Catalog) -> None:
     index = _book(cat, "index")
     whole = filtered(cat, index, "fracture femur", 1000, 0)

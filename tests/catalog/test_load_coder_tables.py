@@ -120,9 +120,14 @@ def test_words_of() -> None:
     assert words_of("--") == []
 
 
-def test_filter_words_are_stored_per_heading(conn: sqlite3.Connection) -> None:
+def test_filter_words_are_indexed_per_heading(conn: sqlite3.Connection) -> None:
+    base, entries = conn.execute(
+        "SELECT rowid_base, entries FROM coder_books WHERE book = 'drugs'"
+    ).fetchone()
     rows = conn.execute(
-        "SELECT w.word FROM coder_words w JOIN coder_terms t ON t.book = w.book AND t.id = w.id "
-        "WHERE t.book = 'drugs' AND t.title = 'Acetaminophen'"
+        "SELECT t.title FROM coder_words w JOIN coder_terms t "
+        "ON t.book = 'drugs' AND t.id = w.rowid - ? "
+        "WHERE coder_words MATCH '\"acetaminoph\"*' AND w.rowid BETWEEN ? AND ?",
+        (base, base + 1, base + entries),
     ).fetchall()
-    assert rows == [("acetaminophen",)]
+    assert rows == [("Acetaminophen",)]

@@ -9,18 +9,20 @@ document order, each code resolved against the catalog (exists, billable, status
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from medcodes.catalog.load_coder_tables import NO_CODE, words_of
+from medcodes.catalog.load_coder_tables import NO_CODE
 from medcodes.catalog.read import Catalog, SourceFile
 from medcodes.errors import NotFound
 from medcodes.serial import Serialisable
 from medcodes.systems import System, code_key, icd10cm_official
 
 MAX_FILTER_WORDS = 8
+_WORD = re.compile(r"[^\W_]+")  # letters and digits, any script
 TERM_COLUMNS = (
     "id, parent_id, end_id, level, letter, title, nemod, see, see_id, see_also, see_also_id, codes"
 )
@@ -107,8 +109,9 @@ def book(catalog: Catalog, name: str) -> Book:
 
 
 def filter_words(text: str) -> list[str]:
-    """The words of a filter as the catalog folds them, at most MAX_FILTER_WORDS."""
-    return words_of(text)[:MAX_FILTER_WORDS]
+    """The words of a filter, folded, at most MAX_FILTER_WORDS (the index folds diacritics
+    itself: "sézary" finds Sezary)."""
+    return _WORD.findall(text.casefold())[:MAX_FILTER_WORDS]
 
 
 def filtered(catalog: Catalog, book: Book, text: str, limit: int, offset: int) -> BookSlice:
@@ -119,12 +122,17 @@ def filtered(catalog: Catalog, book: Book, text: str, limit: int, offset: int) -
     words = filter_words(text)
     if not words:
         return BookSlice([], 0)
+    (base,) = catalog.conn.execute(
+        "SELECT rowid_base FROM coder_books WHERE book = ?", (book.name,)
+    ).fetchone()
     ranges: list[Ranges] = []
     main_ranges: set[tuple[int, int]] | None = None
     for word in words:
         rows = catalog.conn.execute(
-            "SELECT id, end_id, level FROM coder_words WHERE book = ? AND word >= ? AND word < ?",
-            _word_span(book.name, word),
+            "SELECT t.id, t.end_id, t.level FROM coder_words w "
+            "JOIN coder_terms t ON t.book = ? AND t.id = w.rowid - ? "
+            "WHERE coder_words MATCH ? AND w.rowid BETWEEN ? AND ?",
+            (book.name, base, _phrase(word), base + 1, base + book.entries),
         ).fetchall()
         ranges.append(_union((start, end) for start, end, _level in rows))
         mains = {(start, end) for start, end, level in rows if level == 0}
@@ -151,10 +159,11 @@ def filtered(catalog: Catalog, book: Book, text: str, limit: int, offset: int) -
 Ranges = list[tuple[int, int]]  # sorted, disjoint, inclusive id ranges
 
 
-def _word_span(book: str, word: str) -> tuple[str, str, str]:
-    """The words a filter word matches: those it starts ("append" -> "appendicitis"); a word
-    of one character only itself ("2" in "type 2"; as a prefix it would match half a book)."""
-    return book, word, word + ("\x00" if len(word) == 1 else "{")  # "{" sorts after "z"
+def _phrase(word: str) -> str:
+    """The FTS5 query for one filter word: the words it starts ("append" -> "appendicitis");
+    a word of one character only itself ("2" in "type 2"; as a prefix it would match half a
+    book). Quoted, so nothing a person types is FTS5 syntax."""
+    return f'"{word}"' + ("" if len(word) == 1 else "*")
 
 
 def _union(ranges: Iterable[tuple[int, int]]) -> Ranges:

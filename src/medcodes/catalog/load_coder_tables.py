@@ -64,13 +64,14 @@ BOOKS: dict[Kind, BookKind] = {
 }
 SYSTEM = System.ICD10CM.value
 NO_CODE = "--"  # a table cell without a code, as the Table of Drugs prints it
+ROWIDS_PER_BOOK = 10_000_000  # coder_words rowids: book number x this + heading number
 _NOT_WORD = re.compile(r"[^0-9a-z]+")
 _PARENTHESES = re.compile(r"\([^)]*\)")
 
 
 def words_of(text: str) -> list[str]:
-    """The words filters match, folded: `words_of("Acid (corrosive) NEC")` is
-    `["acid", "corrosive", "nec"]`."""
+    """The words of a heading a "see" reference names, folded: `words_of("Acid (corrosive)
+    NEC")` is `["acid", "corrosive", "nec"]`."""
     return _NOT_WORD.sub(" ", text.casefold()).split()
 
 
@@ -114,15 +115,17 @@ class CoderTablesStep:
         rows = conn.execute("SELECT code_key FROM codes WHERE system = ?", (SYSTEM,))
         known = {key for (key,) in rows}
         warnings = []
-        for book_kind, book, source in self.books:
+        for number, (book_kind, book, source) in enumerate(self.books):
             tree = _Tree(book.entries)
             rows = list(_term_rows(book_kind.book, tree))
             conn.executemany("INSERT INTO coder_terms VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+            base = number * ROWIDS_PER_BOOK
             conn.executemany(
-                "INSERT INTO coder_words VALUES (?,?,?,?,?)", _word_rows(book_kind.book, tree)
+                "INSERT INTO coder_words (rowid, title) VALUES (?, ?)",
+                ((base + n, entry.title) for n, entry in enumerate(book.entries, start=1)),
             )
             conn.execute(
-                "INSERT INTO coder_books VALUES (?,?,?,?,?,?)",
+                "INSERT INTO coder_books VALUES (?,?,?,?,?,?,?)",
                 (
                     book_kind.book,
                     book_kind.title,
@@ -130,6 +133,7 @@ class CoderTablesStep:
                     source,
                     len(rows),
                     sum(entry.level == 0 for entry in book.entries),
+                    base,
                 ),
             )
             unknown = {
@@ -189,14 +193,6 @@ def _term_rows(book: str, tree: _Tree) -> Iterator[tuple[object, ...]]:
             tree.find(entry.see_also),
             " ".join(code or NO_CODE for code in entry.codes),
         )
-
-
-def _word_rows(book: str, tree: _Tree) -> Iterator[tuple[str, str, int, int, int]]:
-    """The `coder_words` rows: each distinct word of each heading's own title."""
-    for number, entry in enumerate(tree.entries, start=1):
-        end, level = tree.ends[number], entry.level
-        for word in set(words_of(entry.title)):
-            yield book, word, number, end, level
 
 
 class _Tree:

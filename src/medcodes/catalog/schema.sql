@@ -176,7 +176,8 @@ CREATE TABLE coder_books (
     columns    TEXT NOT NULL,      -- tables: the official code-column headings, tab-separated
     source     TEXT NOT NULL,      -- sources.name of the file
     entries    INTEGER NOT NULL,   -- headings written (main terms and subterms)
-    main_terms INTEGER NOT NULL
+    main_terms INTEGER NOT NULL,
+    rowid_base INTEGER NOT NULL    -- its headings' rowids in coder_words start after this
 );
 
 -- Every heading of every book in document order; a subtree is the id range id..end_id.
@@ -198,16 +199,12 @@ CREATE TABLE coder_terms (
 ) WITHOUT ROWID;
 CREATE INDEX coder_terms_letter ON coder_terms (book, level, letter);
 
--- The words of each heading's own title (folded), for filters: a heading matches a filter
+-- The words of each heading's own title, for filters (FTS5, contentless: rowids only). The
+-- rowid of heading `id` of a book is coder_books.rowid_base + id. A heading matches a filter
 -- word when it or a heading above it has a word starting with it.
-CREATE TABLE coder_words (
-    book   TEXT NOT NULL,
-    word   TEXT NOT NULL,
-    id     INTEGER NOT NULL,           -- coder_terms.id
-    end_id INTEGER NOT NULL,           -- its subtree's end, so a match is a range of headings
-    level  INTEGER NOT NULL,
-    PRIMARY KEY (book, word, id)
-) WITHOUT ROWID;
+CREATE VIRTUAL TABLE coder_words USING fts5(
+    title, content = '', tokenize = 'unicode61 remove_diacritics 2'
+);
 
 -- ICD-10-PCS table rows: the characters each row allows at positions 4-7, in official order.
 CREATE TABLE coder_pcs_rows (
