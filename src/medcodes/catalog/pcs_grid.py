@@ -220,8 +220,8 @@ def table_list(catalog: Catalog) -> list[Code]:
     tables = {code for (code,) in catalog.conn.execute("SELECT table_code FROM coder_pcs_rows")}
     wanted = sorted(tables | {code[:1] for code in tables} | {code[:2] for code in tables})
     rows = catalog.conn.execute(
-        f"SELECT {CODE_COLUMNS} FROM codes WHERE system = ? "
-        f"AND code_key IN ({','.join('?' * len(wanted))}) ORDER BY sort_key",
-        (System.ICD10PCS.value, *wanted),
+        f"SELECT {CODE_COLUMNS} FROM codes WHERE code_key IN ({','.join('?' * len(wanted))})",
+        wanted,
     )
-    return [Code(*row) for row in rows]
+    found = [code for code in (Code(*row) for row in rows) if code.system == System.ICD10PCS]
+    return sorted(found, key=lambda code: code.id)  # ids follow the official order
