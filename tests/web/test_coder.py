@@ -35,6 +35,8 @@ def test_index_filter_lists_term_subterms_and_codes(client: TestClient) -> None:
         "Appendicitis" in html and '<span class="nemod">(pneumococcal) (retrocecal)</span>' in html
     )
     assert 'href="/code/ICD10CM/K37"' in html and 'href="/code/ICD10CM/K35.891"' in html
+    incomplete = re.search(r'href="/code/ICD10CM/O99.61"[^>]*>O99.61-</a> <span[^>]*>(.*?)<', html)
+    assert incomplete is not None and incomplete.group(1) == "needs more characters"
     assert "Derived from the FY2025 release" in html
     assert "DERIVED_icd10cm_index_2025_flattened.csv.gz" in html
 
