@@ -80,6 +80,7 @@ class BookSlice(Serialisable):
     terms: list[BookTerm]
     total: int  # headings in the whole selection
     heading: BookTerm | None = None  # the heading whose subtree this is, when it is one
+    letter: str = ""  # the letter section this is, when it is one
 
 
 def book(catalog: Catalog, name: str) -> Book:
@@ -237,7 +238,7 @@ def by_letter(catalog: Catalog, book: Book, letter: str, limit: int, offset: int
         f"SELECT {TERM_COLUMNS} FROM coder_terms WHERE {where} ORDER BY id LIMIT ? OFFSET ?",
         (*args, limit, offset),
     ).fetchall()
-    return BookSlice(_terms(catalog, book, rows), total)
+    return BookSlice(_terms(catalog, book, rows), total, letter=letter)
 
 
 def subtree(catalog: Catalog, book: Book, term_id: int, limit: int, offset: int) -> BookSlice:

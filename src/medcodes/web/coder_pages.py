@@ -120,13 +120,12 @@ def build_book_page(
     found: BookSlice,
     *,
     q: str = "",
-    letter: str = "",
     page: int = 1,
     current_release: str = "",
 ) -> BookPage:
     """One page of a book: a filter's matches, a letter, or one heading and what is under it."""
     per_page = ROWS_PER_PAGE[book.name]
-    heading = found.heading
+    heading, letter = found.heading, found.letter
     term_id = heading.id if heading else None
 
     def page_url(number: int) -> str:

@@ -60,13 +60,9 @@ def book_page(
     found = site.codes.book_headings(
         book, q=q, letter=letter, under=term_id, limit=per_page, offset=(page - 1) * per_page
     )
-    chosen = site.codes.book(book)
-    shown_letter = ""
-    if term_id is None and not q.strip():
-        shown_letter = letter.strip().upper() or (chosen.letters[0] if chosen.letters else "")
     current = next((r.release for r in site.current if r.system == System.ICD10CM), "")
     return build_book_page(
-        chosen, found, q=q.strip(), letter=shown_letter, page=page, current_release=current
+        site.codes.book(book), found, q=q.strip(), page=page, current_release=current
     )
 
 
@@ -105,7 +101,6 @@ def _book_routes(book: str, path: str) -> None:
     async def heading_json(site: SiteDep, term_id: TermPath, page: PageParam = 1) -> Response:
         return JSONOut(to_json(book_page(site, book, "", "", page, term_id)))
 
-    name = book.replace("-", "_")
     routes: list[tuple[APIRouter, str, Callable[..., Awaitable[Response]], str]] = [
         (pages, path, listing, "A letter of the book, or the headings a filter matches."),
         (pages, path + "/{term_id}", heading, "One heading and everything under it."),
@@ -118,7 +113,7 @@ def _book_routes(book: str, path: str) -> None:
             route,
             endpoint,
             methods=["GET"],
-            name=f"{name}_{endpoint.__name__}",
+            name=f"{book}_{endpoint.__name__}",
             responses=ERRORS,
             response_model=BookPage if router is api else None,
             response_class=HTMLResponse if router is pages else JSONOut,
