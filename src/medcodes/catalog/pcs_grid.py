@@ -117,7 +117,8 @@ def grid(catalog: Catalog, text: str) -> PcsGrid:
     if not found or not rows:
         raise NotFound(f"no ICD-10-PCS table {prefix!r} in this catalog (e.g. 0DT is one)")
     table = found[0]
-    values = _values(catalog, table)
+    explained = _definitions(catalog, prefix[0])
+    values = _values(catalog, table, explained)
     titles = {position: title for (position, _char), (title, _value) in values.items()}
 
     def axis(position: int, chars: str) -> PcsAxis:
@@ -128,9 +129,7 @@ def grid(catalog: Catalog, text: str) -> PcsGrid:
         PcsGridRow(number, tuple(map(axis, ROW_POSITIONS, chars)))
         for number, *chars, _source in rows
     )
-    (definitions_source,) = catalog.conn.execute(
-        "SELECT max(source) FROM coder_pcs_definitions WHERE section = ?", (prefix[0],)
-    ).fetchone()
+    definitions_source = next((term.source for term in explained.values()), None)
     return PcsGrid(
         table,
         heading,
@@ -140,30 +139,56 @@ def grid(catalog: Catalog, text: str) -> PcsGrid:
     )
 
 
-def _values(catalog: Catalog, table: Code) -> dict[tuple[int, str], tuple[str, PcsValue]]:
-    """(position, char) -> (axis title, value with its official definition) of one table."""
+@dataclass(frozen=True, slots=True)
+class _Explained:
+    """What the definitions file says of one axis value."""
+
+    definition: str
+    explanation: str
+    includes: tuple[str, ...]
+    source: str
+
+
+_NOT_EXPLAINED = _Explained("", "", (), "")
+
+
+def _definitions(catalog: Catalog, section: str) -> dict[tuple[int, str], _Explained]:
+    """(position, term folded) -> what the ICD-10-PCS Definitions file says, for a section."""
     rows = catalog.conn.execute(
-        "SELECT v.position, v.title, v.char, v.label, v.definition, "
-        "coalesce(d.definition, ''), coalesce(d.explanation, ''), coalesce(d.includes, '') "
-        "FROM pcs_axis_values v LEFT JOIN coder_pcs_definitions d "
-        "ON d.section = ? AND d.position = v.position AND d.term_key = lower(v.label) "
-        "WHERE v.table_id = ?",
-        (table.code[0], table.id),
+        "SELECT position, term_key, definition, explanation, includes, source "
+        "FROM coder_pcs_definitions WHERE section = ?",
+        (section,),
     )
     return {
-        (position, char): (
+        (position, key): _Explained(definition, explanation, tuple(includes.splitlines()), source)
+        for position, key, definition, explanation, includes, source in rows
+    }
+
+
+def _values(
+    catalog: Catalog, table: Code, explained: dict[tuple[int, str], _Explained]
+) -> dict[tuple[int, str], tuple[str, PcsValue]]:
+    """(position, char) -> (axis title, value with its official definition) of one table;
+    the tables file's own definition (of the operation) comes first."""
+    rows = catalog.conn.execute(
+        "SELECT position, title, char, label, definition FROM pcs_axis_values WHERE table_id = ?",
+        (table.id,),
+    )
+    values = {}
+    for position, title, char, label, definition in rows:
+        official = explained.get((position, label.casefold()), _NOT_EXPLAINED)
+        values[(position, char)] = (
             title,
             PcsValue(
                 position,
                 char,
                 label,
-                definition or official,
-                explanation,
-                tuple(includes.splitlines()),
+                definition or official.definition,
+                official.explanation,
+                official.includes,
             ),
         )
-        for position, title, char, label, definition, official, explanation, includes in rows
-    }
+    return values
 
 
 def select(pcs_grid: PcsGrid, text: str) -> PcsSelection:
