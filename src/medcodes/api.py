@@ -41,6 +41,7 @@ from medcodes.catalog.pcs_grid import (
     PcsGrid,
     PcsGridRow,
     PcsSelection,
+    PcsTableName,
     PcsValue,
 )
 from medcodes.catalog.policies import PolicyCodes, PolicyLink, policies_for, policy_codes
@@ -82,6 +83,7 @@ __all__ = [
     "PcsGrid",
     "PcsGridRow",
     "PcsSelection",
+    "PcsTableName",
     "PcsTablePlace",
     "PcsValue",
     "PolicyCodes",
@@ -442,9 +444,13 @@ class Medcodes:
         """
         return pcs_grid.build_in(self._catalog, table[:20], code[:20])
 
-    def pcs_tables(self) -> list[CodeRef]:
-        """Every ICD-10-PCS table with rows, under its section and body system, in order."""
-        return [ref(code) for code in pcs_grid.table_list(self._catalog)]
+    def pcs_tables(self) -> list[PcsTableName]:
+        """Every ICD-10-PCS table in order, named by its section, body system and operation.
+
+        >>> [t.operation for t in mc.pcs_tables() if t.table.startswith("0D")][:2]
+        ['Bypass', 'Change']
+        """
+        return pcs_grid.table_list(self._catalog)
 
     def policy(self, policy_id: str, *, limit: int = 500, offset: int = 0) -> PolicyCodes:
         """A policy (`L33394`, `A52370`, `FEP-5.21.51`) and the codes it concerns."""

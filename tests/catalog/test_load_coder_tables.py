@@ -106,6 +106,7 @@ def test_pcs_tables_hold_every_row(conn: sqlite3.Connection, sources_dir: Path) 
     assert sum(1 for _ in root.iter("pcsTable")) == 914
     rows_in_file = sum(1 for _ in root.iter("pcsRow"))
     assert _count(conn, "SELECT count(DISTINCT table_code) FROM coder_pcs_rows") == 914
+    assert _count(conn, "SELECT count(*) FROM coder_pcs_tables") == 914
     assert _count(conn, "SELECT count(*) FROM coder_pcs_rows") == rows_in_file
     codes = sum(
         prod(map(len, chars))

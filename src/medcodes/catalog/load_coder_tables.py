@@ -148,9 +148,16 @@ class CoderTablesStep:
                     f"(shown without a link), e.g. {', '.join(sorted(unknown)[:3])}"
                 )
         conn.executemany(
-            "INSERT INTO coder_pcs_rows VALUES (?,?,?,?,?,?,?)",
+            "INSERT INTO coder_pcs_tables VALUES (?,?,?,?,?,?)",
             (
-                (table.prefix, number, *row.chars, self.tables_source)
+                (table.prefix, seq, *(axis.label for axis in table.axes), self.tables_source)
+                for seq, table in enumerate(self.tables, start=1)
+            ),
+        )
+        conn.executemany(
+            "INSERT INTO coder_pcs_rows VALUES (?,?,?,?,?,?)",
+            (
+                (table.prefix, number, *row.chars)
                 for table in self.tables
                 for number, row in enumerate(table.rows, start=1)
             ),

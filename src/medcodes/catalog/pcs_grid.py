@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from medcodes.catalog.read import CODE_COLUMNS, Catalog, Code, SourceFile
+from medcodes.catalog.read import Catalog, Code, SourceFile
 from medcodes.errors import NotFound
 from medcodes.serial import Serialisable
 from medcodes.systems import System, code_key
@@ -110,7 +110,7 @@ def grid(catalog: Catalog, text: str) -> PcsGrid:
     prefix = table_code(text)
     found = [c for c in catalog.lookup(prefix, System.ICD10PCS) if c.kind == "table"]
     rows = catalog.conn.execute(
-        "SELECT row, chars4, chars5, chars6, chars7, source FROM coder_pcs_rows "
+        "SELECT row, chars4, chars5, chars6, chars7 FROM coder_pcs_rows "
         "WHERE table_code = ? ORDER BY row",
         (prefix,),
     ).fetchall()
@@ -126,15 +126,17 @@ def grid(catalog: Catalog, text: str) -> PcsGrid:
 
     heading = tuple(axis(position, char) for position, char in enumerate(prefix, start=1))
     grid_rows = tuple(
-        PcsGridRow(number, tuple(map(axis, ROW_POSITIONS, chars)))
-        for number, *chars, _source in rows
+        PcsGridRow(number, tuple(map(axis, ROW_POSITIONS, chars))) for number, *chars in rows
     )
     definitions_source = next((term.source for term in explained.values()), None)
+    (tables_source,) = catalog.conn.execute(
+        "SELECT source FROM coder_pcs_tables WHERE table_code = ?", (prefix,)
+    ).fetchone()
     return PcsGrid(
         table,
         heading,
         grid_rows,
-        catalog.source(rows[0][-1]),
+        catalog.source(tables_source),
         catalog.source(definitions_source) if definitions_source else None,
     )
 
@@ -240,13 +242,19 @@ def row_of(catalog: Catalog, code: Code) -> int | None:
     return None
 
 
-def table_list(catalog: Catalog) -> list[Code]:
-    """Every table that has rows, under its section and body system, in official order."""
-    tables = {code for (code,) in catalog.conn.execute("SELECT table_code FROM coder_pcs_rows")}
-    wanted = sorted(tables | {code[:1] for code in tables} | {code[:2] for code in tables})
+@dataclass(frozen=True, slots=True)
+class PcsTableName:
+    """A table in the list of tables: its code and what its first three axes say."""
+
+    table: str  # "0DT"
+    section: str  # "Medical and Surgical"
+    body_system: str  # "Gastrointestinal System"
+    operation: str  # "Resection"
+
+
+def table_list(catalog: Catalog) -> list[PcsTableName]:
+    """Every table in the tables file's order (by section and body system)."""
     rows = catalog.conn.execute(
-        f"SELECT {CODE_COLUMNS} FROM codes WHERE code_key IN ({','.join('?' * len(wanted))})",
-        wanted,
+        "SELECT table_code, section, body_system, operation FROM coder_pcs_tables ORDER BY seq"
     )
-    found = [code for code in (Code(*row) for row in rows) if code.system == System.ICD10PCS]
-    return sorted(found, key=lambda code: code.id)  # ids follow the official order
+    return [PcsTableName(*row) for row in rows]

@@ -206,6 +206,16 @@ CREATE VIRTUAL TABLE coder_words USING fts5(
     title, content = '', tokenize = 'unicode61 remove_diacritics 2'
 );
 
+-- ICD-10-PCS tables in the tables file's order, named by their first three axes.
+CREATE TABLE coder_pcs_tables (
+    table_code  TEXT PRIMARY KEY,  -- 0DT
+    seq         INTEGER NOT NULL,  -- order in the file
+    section     TEXT NOT NULL,     -- "Medical and Surgical"
+    body_system TEXT NOT NULL,     -- "Gastrointestinal System"
+    operation   TEXT NOT NULL,     -- "Resection"
+    source      TEXT NOT NULL
+) WITHOUT ROWID;
+
 -- ICD-10-PCS table rows: the characters each row allows at positions 4-7, in official order.
 CREATE TABLE coder_pcs_rows (
     table_code TEXT NOT NULL,      -- 0DT
@@ -214,7 +224,6 @@ CREATE TABLE coder_pcs_rows (
     chars5     TEXT NOT NULL,
     chars6     TEXT NOT NULL,
     chars7     TEXT NOT NULL,
-    source     TEXT NOT NULL,
     PRIMARY KEY (table_code, row)
 ) WITHOUT ROWID;
 
