@@ -33,6 +33,7 @@ from medcodes.answers import (
 )
 from medcodes.build import build, build_steps, step_count
 from medcodes.catalog import coder_tables, pcs_grid
+from medcodes.catalog.billing import BillingFacts, BillingSource, NdcPackage, billing_facts
 from medcodes.catalog.code_builder import CodeBuilder, PcsTablePlace, code_builder, pcs_url
 from medcodes.catalog.coder_tables import Book, BookCode, BookSlice, BookTerm
 from medcodes.catalog.pcs_grid import (
@@ -62,6 +63,8 @@ if TYPE_CHECKING:
     from medcodes.search.evaluate import Scores
 
 __all__ = [
+    "BillingFacts",
+    "BillingSource",
     "Book",
     "BookCode",
     "BookSlice",
@@ -78,6 +81,7 @@ __all__ = [
     "Hit",
     "Manifest",
     "Medcodes",
+    "NdcPackage",
     "PcsAxis",
     "PcsBuild",
     "PcsGrid",
@@ -193,10 +197,13 @@ class Medcodes:
         limit: int = 10,
         offset: int = 0,
         facets: bool = False,
+        hcc_v28: bool = False,
     ) -> SearchResult:
         """Codes for words, brand or lay names, typos or a code, best first; each hit says
         which rule matched. `systems`: names in any spelling (`"hcpcs,icd10cm"` or a list).
-        Exact code matches are always shown (labelled), whatever the filters.
+        Exact code matches are always shown (labelled), whatever the filters. An NDC in any
+        written form finds its HCPCS code with the package (`hit.ndc`); `hcc_v28` keeps codes
+        that map to a CMS-HCC V28 category.
 
         >>> hit = mc.search("blincyto").hits[0]
         >>> hit.code, hit.matched.rule, hit.matched.text
@@ -217,6 +224,7 @@ class Medcodes:
                 limit=limit,
                 offset=offset,
                 facets=facets,
+                hcc_v28=hcc_v28,
             )
         )
 
@@ -237,11 +245,13 @@ class Medcodes:
     def code(self, code: str, system: str | None = None) -> CodeView:
         """The code view: everything known about one code, as every interface shows it
         (descriptors, status and dates, names, decoded fields, notes, hierarchy, history,
-        explanation, policies, similar codes, the source files cited).
+        explanation, policies, similar codes, billing facts, the source files cited).
 
         >>> view = mc.code("J9039")
         >>> view.status_text, view.brand_names
         ('active', ['Blincyto'])
+        >>> view.billing.payment.amount, view.billing.unit_limit.units
+        ('164.253', 210)
         >>> view.to_dict()["fields"][0]
         {'name': 'PRICE1', 'label': 'Pricing indicator', 'value': '51', 'meaning': 'Drugs'}
         """
@@ -255,6 +265,7 @@ class Medcodes:
             explanation=explain_code(self._catalog, found, self._explainers),
             policies=policies_for(self._catalog, found),
             similar=similar_codes(self._catalog, found),
+            billing=billing_facts(self._catalog, found),
             builder=code_builder(self._catalog, found, details.seventh_characters),
         )
 

@@ -3,10 +3,12 @@
 Two halves, like the policies step: `CoderTablesStep.load` runs with the other loaders. It
 reads the Alphabetic Index, the Table of Drugs and Chemicals, the Table of Neoplasms and the
 External Cause Index once, records them in the manifest and hands their headings to search as
-terms of the codes they name (what `load_icd10cm` used to do); it also reads the newest
-ICD-10-PCS tables and definitions. `CoderTablesStep.write` runs as an enricher on the written
-catalog and stores each book as a tree (`coder_terms`: document order, level, subtree range,
-"see" targets resolved to headings), the PCS rows and the PCS definitions.
+terms of the codes they name (what `load_icd10cm` used to do); it also takes the newest
+ICD-10-PCS tables (parsed once per build: `load_icd10pcs` read them first).
+`CoderTablesStep.write` runs as an enricher on the written catalog and stores each book as a
+tree (`coder_terms`: document order, level, subtree range, "see" targets resolved to
+headings; `coder_words`: their words for filters) and the PCS tables and rows. The PCS
+definitions are issue 15's `pcs_terms`.
 """
 
 from __future__ import annotations
@@ -82,8 +84,6 @@ class CoderTablesStep:
         self.books: list[tuple[BookKind, IndexBook, str]] = []  # newest file of each kind
         self.tables: list[icd10pcs.PcsTable] = []
         self.tables_source = ""
-        self.definitions: list[icd10pcs.PcsDefinition] = []
-        self.definitions_source = ""
 
     def load(self, located: list[Located], sources_dir: Path) -> Loaded:
         loaded = Loaded()
@@ -104,10 +104,6 @@ class CoderTablesStep:
         if tables:
             self.tables = icd10pcs.parse_tables(tables[-1].path)
             self.tables_source = tables[-1].source.name
-        definitions = of_kind(located, Kind.PCS_DEFINITIONS)
-        if definitions:
-            self.definitions = icd10pcs.parse_definitions(definitions[-1].path)
-            self.definitions_source = definitions[-1].source.name
         return loaded
 
     def write(self, conn: sqlite3.Connection) -> list[str]:
@@ -160,22 +156,6 @@ class CoderTablesStep:
                 (table.prefix, number, *row.chars)
                 for table in self.tables
                 for number, row in enumerate(table.rows, start=1)
-            ),
-        )
-        conn.executemany(
-            "INSERT INTO coder_pcs_definitions VALUES (?,?,?,?,?,?,?,?)",
-            (
-                (
-                    d.section,
-                    d.axis_position,
-                    d.term.casefold(),
-                    d.term,
-                    d.definition,
-                    d.explanation,
-                    "\n".join(d.includes),
-                    self.definitions_source,
-                )
-                for d in self.definitions
             ),
         )
         return warnings

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from medcodes.catalog.read import Catalog, Code, SourceFile
+from medcodes.catalog.read import Catalog, Code, PcsTerm, SourceFile
 from medcodes.errors import NotFound
 from medcodes.serial import Serialisable
 from medcodes.systems import System, code_key
@@ -141,34 +141,21 @@ def grid(catalog: Catalog, text: str) -> PcsGrid:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class _Explained:
-    """What the definitions file says of one axis value."""
-
-    definition: str
-    explanation: str
-    includes: tuple[str, ...]
-    source: str
+_NOT_EXPLAINED = PcsTerm("", 0, "", "", "", (), "")
 
 
-_NOT_EXPLAINED = _Explained("", "", (), "")
-
-
-def _definitions(catalog: Catalog, section: str) -> dict[tuple[int, str], _Explained]:
-    """(position, term folded) -> what the ICD-10-PCS Definitions file says, for a section."""
-    rows = catalog.conn.execute(
-        "SELECT position, term_key, definition, explanation, includes, source "
-        "FROM coder_pcs_definitions WHERE section = ?",
-        (section,),
-    )
+def _definitions(catalog: Catalog, section: str) -> dict[tuple[int, str], PcsTerm]:
+    """(position, term folded) -> what the ICD-10-PCS Definitions file says of a value in
+    the positions a table names (3: operation or its section's own axis, 4-7: its rows)."""
     return {
-        (position, key): _Explained(definition, explanation, tuple(includes.splitlines()), source)
-        for position, key, definition, explanation, includes, source in rows
+        (position, term.term.casefold()): term
+        for position in range(3, 8)
+        for term in catalog.pcs_terms(section, position)
     }
 
 
 def _values(
-    catalog: Catalog, table: Code, explained: dict[tuple[int, str], _Explained]
+    catalog: Catalog, table: Code, explained: dict[tuple[int, str], PcsTerm]
 ) -> dict[tuple[int, str], tuple[str, PcsValue]]:
     """(position, char) -> (axis title, value with its official definition) of one table;
     the tables file's own definition (of the operation) comes first."""
