@@ -107,7 +107,8 @@ class CoderTablesStep:
         return loaded
 
     def write(self, conn: sqlite3.Connection) -> list[str]:
-        """Write the books and PCS tables; warn about book codes no ingested release holds."""
+        """Write the books and PCS tables, then let go of them (the rest of the build needs
+        the memory); warn about book codes no ingested release holds."""
         rows = conn.execute("SELECT code_key FROM codes WHERE system = ?", (SYSTEM,))
         known = {key for (key,) in rows}
         warnings = []
@@ -158,6 +159,7 @@ class CoderTablesStep:
                 for number, row in enumerate(table.rows, start=1)
             ),
         )
+        self.books, self.tables = [], []
         return warnings
 
 
