@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+from medcodes.catalog.diff import change_rows
 from medcodes.catalog.history import Merged, Snapshot, diff_history, merge_snapshots, merged_row
 from medcodes.catalog.rows import CodeRow, ConventionRow, Loaded, NoteRow, SeventhRow, TermRow
 from medcodes.catalog.sources_read import manifest_row, of_kind, order_snapshot, release_rows
@@ -69,6 +70,7 @@ def load_icd10cm(located: list[Located], sources_dir: Path) -> Loaded:
     loaded.terms.extend(_inclusion_terms(nodes, known))
     loaded.history.extend(diff_history(SYSTEM, snapshots, "order files compared"))
     loaded.releases.extend(release_rows(SYSTEM, snapshots))
+    loaded.changes.extend(change_rows(SYSTEM, snapshots))
     for item in of_kind(located, Kind.CM_ADDENDA):
         loaded.manifest.append(
             manifest_row(item, sources_dir, sum(1 for _ in icd10cm.parse_order_addenda(item.path)))

@@ -5,7 +5,6 @@ table builder (`/pcs/...`), as pages that work without JavaScript, each with a J
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from functools import lru_cache
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
@@ -21,6 +20,7 @@ from medcodes.web.coder_pages import (
     build_book_page,
     build_pcs_page,
 )
+from medcodes.web.cache import per_build
 from medcodes.web.deps import SiteDep
 from medcodes.web.render import JSONOut, render_html, to_json
 from medcodes.web.routes.api import ERRORS
@@ -50,7 +50,7 @@ CodeParam = Annotated[
 ]
 
 
-@lru_cache(maxsize=CACHED_PAGES)
+@per_build(CACHED_PAGES)
 def book_page(
     site: Site, book: str, q: str, letter: str, page: int, term_id: int | None
 ) -> BookPage:
@@ -66,18 +66,18 @@ def book_page(
     )
 
 
-@lru_cache(maxsize=CACHED_PAGES)
+@per_build(CACHED_PAGES)
 def book_html(site: Site, book: str, q: str, letter: str, page: int, term_id: int | None) -> str:
     return render_html("book.html", site, book_page(site, book, q, letter, page, term_id))
 
 
-@lru_cache(maxsize=CACHED_PAGES)
+@per_build(CACHED_PAGES)
 def pcs_page(site: Site, table: str, code: str) -> PcsPage:
     """Table `table` as the official grid with the characters of `code` chosen."""
     return build_pcs_page(site.codes.pcs_table(table, code))
 
 
-@lru_cache(maxsize=4)
+@per_build(4)
 def pcs_index_html(site: Site) -> str:
     return render_html("pcs_index.html", site, site.codes.pcs_tables(), books=book_tabs())
 
