@@ -11,6 +11,7 @@ from fastapi import APIRouter, Path, Query
 from starlette.responses import HTMLResponse, Response
 
 from medcodes.systems import System
+from medcodes.web.cache import per_build
 from medcodes.web.coder_pages import (
     BOOK_PATHS,
     ROWS_PER_PAGE,
@@ -20,7 +21,6 @@ from medcodes.web.coder_pages import (
     build_book_page,
     build_pcs_page,
 )
-from medcodes.web.cache import per_build
 from medcodes.web.deps import SiteDep
 from medcodes.web.render import JSONOut, render_html, to_json
 from medcodes.web.routes.api import ERRORS
