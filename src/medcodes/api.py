@@ -33,7 +33,10 @@ from medcodes.answers import (
     parse_systems,
 )
 from medcodes.build import build, build_steps, step_count
+from medcodes.catalog import coder_tables, pcs_grid
 from medcodes.catalog.billing import BillingFacts, BillingSource, NdcPackage, billing_facts
+from medcodes.catalog.code_builder import CodeBuilder, PcsTablePlace, code_builder, pcs_url
+from medcodes.catalog.coder_tables import Book, BookCode, BookSlice, BookTerm
 from medcodes.catalog.diff import (
     Change,
     DiffLink,
@@ -42,8 +45,18 @@ from medcodes.catalog.diff import (
     diff_releases,
     history_links,
 )
+from medcodes.catalog.pcs_grid import (
+    PcsAxis,
+    PcsBuild,
+    PcsGrid,
+    PcsGridRow,
+    PcsSelection,
+    PcsTableName,
+    PcsValue,
+)
 from medcodes.catalog.policies import PolicyCodes, PolicyLink, policies_for, policy_codes
 from medcodes.catalog.read import Catalog, Code, HistoryEvent, Release, SourceFile
+from medcodes.catalog.seventh_builder import SeventhBuilder, SeventhChoice
 from medcodes.catalog.validity import Validation, validate_code
 from medcodes.code_view import (
     VIEW_CHILDREN,
@@ -68,12 +81,17 @@ if TYPE_CHECKING:
 __all__ = [
     "BillingFacts",
     "BillingSource",
+    "Book",
+    "BookCode",
+    "BookSlice",
+    "BookTerm",
     "Branch",
     "Change",
     "DiffLink",
     "ReleaseDiff",
     "build_ready",
     "Code",
+    "CodeBuilder",
     "CodeHistory",
     "CodePolicies",
     "CodeRef",
@@ -84,10 +102,20 @@ __all__ = [
     "Manifest",
     "Medcodes",
     "NdcPackage",
+    "PcsAxis",
+    "PcsBuild",
+    "PcsGrid",
+    "PcsGridRow",
+    "PcsSelection",
+    "PcsTableName",
+    "PcsTablePlace",
+    "PcsValue",
     "PolicyCodes",
     "PolicyLink",
     "Release",
     "SearchResult",
+    "SeventhBuilder",
+    "SeventhChoice",
     "SimilarCode",
     "SimilarCodes",
     "SourceFile",
@@ -97,6 +125,7 @@ __all__ = [
     "code_url",
     "parse_day",
     "parse_systems",
+    "pcs_url",
     "resource_uri",
     "step_count",
 ]
@@ -314,6 +343,7 @@ class Medcodes(Maintenance):
             similar=similar_codes(self._catalog, found),
             history_diffs=history_links(self._catalog, found.system, details.history),
             billing=billing_facts(self._catalog, found),
+            builder=code_builder(self._catalog, found, details.seventh_characters),
         )
 
     @cached_property
@@ -479,6 +509,74 @@ class Medcodes(Maintenance):
     def diffs(self, system: str) -> list[ReleaseDiff]:
         """Each release of `system` against the one before it, newest first."""
         return consecutive_diffs(self._catalog, parse_system(system))
+
+    # --- the coder's books and the ICD-10-PCS tables (issue 16) ------------------------------
+    def book(self, name: str) -> Book:
+        """One of the books coders look codes up in: `index` (the Alphabetic Index, derived
+        from FY2025), `drugs` (Table of Drugs and Chemicals), `neoplasms`, `external` (External
+        Cause Index); with its code columns, source file and letter sections.
+
+        >>> drugs = mc.book("drugs")
+        >>> drugs.main_terms, drugs.columns[1], drugs.source.release
+        (5177, 'Poisoning Intentional self-harm', 'FY2025')
+        """
+        if name not in self._books:
+            self._books[name] = coder_tables.book(self._catalog, name)
+        return self._books[name]
+
+    @cached_property
+    def _books(self) -> dict[str, Book]:
+        return {}
+
+    def book_headings(
+        self,
+        name: str,
+        *,
+        q: str = "",
+        letter: str = "",
+        under: int | None = None,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> BookSlice:
+        """A page of a book's headings, each with its codes as printed and what the catalog
+        knows of them: those under heading number `under`; else those a filter `q` matches
+        (every word starts a word of the heading or of one above it); else the main terms of
+        a letter, the first by default (all the rows of a letter, for a table).
+
+        >>> row = mc.book_headings("drugs", q="acetaminophen").terms[0]
+        >>> row.title, [c.printed for c in row.codes][:2], row.codes[1].needs_more
+        ('Acetaminophen', ['T39.1X1', 'T39.1X2'], True)
+        """
+        if not 1 <= limit <= 500 or not 0 <= offset <= 1_000_000:
+            raise BadQuery("limit must be 1..500 and offset 0..1000000")
+        book = self.book(name)
+        if under is not None:
+            return coder_tables.subtree(self._catalog, book, under, limit, offset)
+        if q.strip():
+            return coder_tables.filtered(self._catalog, book, q[:200], limit, offset)
+        chosen = letter.strip().upper() or (book.letters[0] if book.letters else "")
+        return coder_tables.by_letter(self._catalog, book, chosen, limit, offset)
+
+    def pcs_table(self, table: str, code: str = "") -> PcsBuild:
+        """An ICD-10-PCS table as the official grid (its rows, each value with its official
+        definition) and the state of building a code in it: the valid part of `code`, the
+        rows that allow it, the values valid next, the finished code.
+
+        >>> built = mc.pcs_table("0DT", "0DTJ4")
+        >>> built.selection.next_position, sorted(built.selection.offered)
+        (6, ['Z'])
+        >>> mc.pcs_table("0DT", "0DTJ4ZZ").finished.long_title
+        'Resection of Appendix, Percutaneous Endoscopic Approach'
+        """
+        return pcs_grid.build_in(self._catalog, table[:20], code[:20])
+
+    def pcs_tables(self) -> list[PcsTableName]:
+        """Every ICD-10-PCS table in order, named by its section, body system and operation.
+
+        >>> [t.operation for t in mc.pcs_tables() if t.table.startswith("0D")][:2]
+        ['Bypass', 'Change']
+        """
+        return pcs_grid.table_list(self._catalog)
 
     def policy(self, policy_id: str, *, limit: int = 500, offset: int = 0) -> PolicyCodes:
         """A policy (`L33394`, `A52370`, `FEP-5.21.51`) and the codes it concerns."""

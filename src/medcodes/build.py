@@ -24,18 +24,25 @@ def build_steps() -> dict[str, Any]:
     `background` (rows computed from it in a worker while `derived` is written, inserted
     after) and `derived` (artifacts beside the catalog, swapped in with it)."""
     from medcodes.catalog.load_billing import BillingStep
+    from medcodes.catalog.load_coder_tables import CoderTablesStep
     from medcodes.catalog.load_policies import PoliciesStep
     from medcodes.search.index import prepare_index
     from medcodes.similar.build import add_same_drug, insert_pairs, wording_pairs
 
     policies = PoliciesStep()  # one per build: load() keeps what write() inserts
     billing = BillingStep()  # NDC packages, payment limits, MUEs, CMS-HCC (issue 14)
+    coder_tables = CoderTablesStep()  # the same: index books and PCS tables (issue 16)
     return {
-        "extra_steps": (("policies", policies.load), ("billing facts", billing.load)),
+        "extra_steps": (
+            ("policies", policies.load),
+            ("billing facts", billing.load),
+            ("index books", coder_tables.load),
+        ),
         "enrichers": (
             ("policies", policies.write),
             ("same-drug codes", add_same_drug),
             ("billing facts", billing.write),
+            ("coder tables", coder_tables.write),
         ),
         # computed in a worker process while the search index is written
         "background": (("similar wording", (wording_pairs, insert_pairs)),),

@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from medcodes.catalog.billing import BillingFacts
+from medcodes.catalog.code_builder import CodeBuilder
 from medcodes.catalog.diff import DiffLink
 from medcodes.catalog.policies import PolicyLink
 from medcodes.catalog.read import (
@@ -183,6 +184,7 @@ class CodeView(Serialisable):
     similar: list[SimilarCode] = field(default_factory=list)
     history_diffs: list[DiffLink] = field(default_factory=list)  # release diffs of `history`
     billing: BillingFacts | None = None  # NDCs, payment limit, MUE, CMS-HCC (issue 14)
+    builder: CodeBuilder | None = None  # 7th characters; the PCS table and row (issue 16)
 
 
 def status_text(code: Code, history: list[HistoryEvent]) -> str:

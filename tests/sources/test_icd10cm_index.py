@@ -10,12 +10,15 @@ import pytest
 
 from medcodes.errors import SourceFormatError
 from medcodes.sources.icd10cm_index import (
+    IndexEntry,
     IndexTerm,
     parse_drug_table,
     parse_external_cause_index,
     parse_flat_index,
-    parse_flat_index_see_references,
     parse_neoplasm_table,
+    read_external_cause_index,
+    read_flat_index,
+    read_table,
 )
 
 DRUG = "icd10cm/icd10cm_drug_2025.xml.gz"
@@ -55,10 +58,24 @@ def test_flat_index_incomplete_codes_become_stems(flat: list[IndexTerm]) -> None
     assert by_line[2640] == ("Adenocarcinoma, renal cell", "C64")  # "C64-"
 
 
-def test_flat_index_see_references(sources_dir: Path) -> None:
-    references = list(parse_flat_index_see_references(sources_dir / FLAT))
-    assert len(references) == 12_136
-    assert ("Abdominalgia", "Pain, abdominal") in references
+def test_flat_index_entries(sources_dir: Path) -> None:
+    book = read_flat_index(sources_dir / FLAT)
+    assert len(book.entries) == 81_024
+    assert sum(entry.level == 0 for entry in book.entries) == 8_100
+    assert sum(bool(entry.see) for entry in book.entries) == 12_136
+    assert book.entries[8] == IndexEntry(0, "A", "Abdominalgia", "", "Pain, abdominal", "", (), 10)
+    appendicitis = next(e for e in book.entries if e.title.startswith("Appendicitis"))
+    assert appendicitis == IndexEntry(
+        0,
+        "A",
+        "Appendicitis (pneumococcal) (retrocecal)",
+        "(pneumococcal) (retrocecal)",
+        "",
+        "",
+        ("K37",),
+        6147,
+    )
+    assert ("H93.29-",) in {entry.codes for entry in book.entries}  # printed as in the index
 
 
 def test_drug_table(sources_dir: Path) -> None:
@@ -94,10 +111,45 @@ def test_external_cause_index(sources_dir: Path) -> None:
     assert first.term == (
         "Abandonment (causing exposure to weather conditions) (with intent to injure or kill) NEC"
     )
-    assert (first.code, first.source, first.column, first.line) == ("X58", "eindex", "", 9)
+    assert (first.code, first.source, first.column, first.line) == ("X58", "eindex", "", 7)
     assert ("Accident (to), caused by, due to, lightning", "T75.0") in {
         (c.term, c.code) for c in codes
     }
+
+
+def test_external_cause_index_entries(sources_dir: Path) -> None:
+    book = read_external_cause_index(sources_dir / EINDEX)
+    assert len(book.entries) == 314 + 7_750
+    assert sum(entry.level == 0 for entry in book.entries) == 314
+    first = book.entries[0]
+    assert (first.title, first.nemod, first.codes) == (
+        "Abandonment (causing exposure to weather conditions) (with intent to injure or kill) NEC",
+        "(causing exposure to weather conditions) (with intent to injure or kill)",
+        ("X58",),
+    )
+    codes = {code for entry in book.entries for code in entry.codes}
+    assert {"T75.0-", "T71.-"} <= codes  # <subcat> and <seecat>: more characters needed
+
+
+def test_tables_keep_every_row_and_column(sources_dir: Path) -> None:
+    drugs = read_table(sources_dir / DRUG)
+    assert drugs.columns == (
+        "Poisoning Accidental (unintentional)",
+        "Poisoning Intentional self-harm",
+        "Poisoning Assault",
+        "Poisoning Undetermined",
+        "Adverse effect",
+        "Underdosing",
+    )
+    assert sum(entry.level == 0 for entry in drugs.entries) == 5_177
+    assert len(drugs.entries) == 5_177 + 2_251
+    acetaminophen = next(e for e in drugs.entries if e.title == "Acetaminophen")
+    assert acetaminophen.codes == tuple(f"T39.1X{n}" for n in range(1, 7))
+    neoplasms = read_table(sources_dir / NEOPLASM)
+    assert len(neoplasms.entries) == 1 + 1_938
+    assert neoplasms.columns[0] == "Malignant Primary"
+    breast = next(e for e in neoplasms.entries if e.title.startswith("breast") and e.level == 1)
+    assert breast.codes == ("C50.9-", "C79.81", "D05.-", "D24.-", "D48.6-", "D49.3")
 
 
 def test_index_files_entries(sources_dir: Path) -> None:
@@ -149,9 +201,14 @@ def test_small_table(tmp_path: Path) -> None:
     cells = list(parse_neoplasm_table(_write(tmp_path, "n.xml", TABLE)))
     assert cells == [
         IndexTerm(
-            "Neoplasm, neoplastic, lung (lobe) NEC", "C34.9", "neoplasm", "Malignant Primary", 15
+            "Neoplasm, neoplastic, lung (lobe) NEC", "C34.9", "neoplasm", "Malignant Primary", 12
         )
     ]
+    book = read_table(_write(tmp_path, "n.xml", TABLE))
+    assert book.columns == ("Malignant Primary", "Benign")
+    assert book.entries[1] == IndexEntry(
+        1, "N", "lung (lobe) NEC", "(lobe)", "", "Neoplasm, bronchus", ("C34.9-", ""), 12
+    )
 
 
 @pytest.mark.parametrize(
@@ -190,7 +247,10 @@ def test_small_flat_index(tmp_path: Path) -> None:
         ("Abasia (-astasia)", "F44.4", 2),
         ("Abasia (-astasia), trembling", "F44", 3),
     ]
-    assert list(parse_flat_index_see_references(path)) == [("Abdominalgia", "Pain, abdominal")]
+    see = [
+        (e.title, e.see, e.see_also) for e in read_flat_index(path).entries if e.see or e.see_also
+    ]
+    assert see == [("Abdomen, abdominal", "", "condition"), ("Abdominalgia", "Pain, abdominal", "")]
 
 
 @pytest.mark.parametrize(

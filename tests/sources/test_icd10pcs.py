@@ -174,6 +174,15 @@ def test_hand_written_table_parses_plain_and_gzipped(tmp_path: Path) -> None:
     assert [v.label for v in decode_code({"0DT": table}, "0DTJ0ZZ")][4] == "Open"
 
 
+def test_a_file_is_parsed_once_until_it_changes(tmp_path: Path) -> None:
+    path = write(tmp_path, GOOD_TABLES)
+    first = parse_tables(path)
+    assert parse_tables(path) is first  # a build's second reader gets the same tables
+    changed = GOOD_TABLES.replace("<pcsTable>", "<pcsTable> ", 1)
+    path.write_text(changed, encoding="utf-8")
+    assert parse_tables(path) is not first
+
+
 @pytest.mark.parametrize(
     ("broken", "line", "problem"),
     [

@@ -34,3 +34,61 @@ def test_search_works_without_javascript(browser: playwright_api.Browser, server
     tab.wait_for_url("**/search?q=e11.9")
     playwright_api.expect(tab.locator("a.hit").first).to_contain_text("E11.9")
     context.close()
+
+
+# --- coder tools (issue 16) ---------------------------------------------------------------
+
+
+def test_build_0dtj4zz_in_table_0dt(page: playwright_api.Page, server: str) -> None:
+    page.goto(server + "/pcs/0DT")
+    for label in ("Appendix", "Percutaneous Endoscopic", "No Device", "No Qualifier"):
+        page.get_by_role("link", name=label, exact=True).first.click()
+        playwright_api.expect(page.locator(".picked").last).to_contain_text(label)
+    built = page.locator("#builder")
+    playwright_api.expect(built.locator(".built")).to_contain_text("0DTJ4ZZ")
+    built.get_by_role("link", name="Open 0DTJ4ZZ").click()
+    page.wait_for_url("**/code/ICD10PCS/0DTJ4ZZ")
+    playwright_api.expect(page.locator("h1")).to_contain_text("0DTJ4ZZ")
+    assert page.errors == []  # type: ignore[attr-defined]
+
+
+def test_drug_table_filter_to_the_self_harm_code(page: playwright_api.Page, server: str) -> None:
+    page.goto(server + "/tables/drugs")
+    box = page.get_by_label("Filter rows")
+    box.click()
+    box.press_sequentially("acetaminophen", delay=20)
+    row = page.locator("#rows tr", has_text="Acetaminophen").first
+    playwright_api.expect(row).to_be_visible(timeout=10_000)
+    page.wait_for_url("**/tables/drugs?q=acetaminophen")  # the filter is in the address
+    header = page.locator("#rows thead th").nth(2)
+    playwright_api.expect(header).to_have_text("Poisoning Intentional self-harm")
+    row.locator("td").nth(1).get_by_role("link").click()
+    page.wait_for_url("**/code/ICD10CM/T39.1X2")
+    builder = page.locator("section.code-builder")
+    playwright_api.expect(builder.get_by_role("link", name="T39.1X2A")).to_be_visible()
+    assert page.errors == []  # type: ignore[attr-defined]
+
+
+def test_s72_001_builder_offers_s72_001a(page: playwright_api.Page, server: str) -> None:
+    page.goto(server + "/code/ICD10CM/S72.001")
+    builder = page.locator("section.code-builder")
+    playwright_api.expect(builder.get_by_role("heading")).to_have_text("Build the full code")
+    builder.get_by_role("link", name="S72.001A").click()
+    page.wait_for_url("**/code/ICD10CM/S72.001A")
+    playwright_api.expect(page.locator("h1")).to_contain_text("S72.001A")
+
+
+def test_book_filter_works_without_javascript(browser: playwright_api.Browser, server: str) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    tab = context.new_page()
+    tab.goto(server + "/tables/neoplasms")
+    tab.get_by_label("Filter rows").fill("breast")
+    tab.get_by_role("button", name="Filter").click()
+    tab.wait_for_url("**/tables/neoplasms?q=breast")
+    playwright_api.expect(tab.locator("#rows tr", has_text="breast").first).to_contain_text(
+        "C79.81"
+    )
+    tab.goto(server + "/pcs/0DT")
+    tab.get_by_role("link", name="Appendix", exact=True).first.click()
+    playwright_api.expect(tab.locator(".built")).to_contain_text("0DTJ")
+    context.close()

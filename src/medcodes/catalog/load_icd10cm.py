@@ -1,4 +1,4 @@
-"""ICD-10-CM into catalog rows: order files (codes, history), tabular (tree, notes), index terms.
+"""ICD-10-CM into catalog rows: order files (codes, history), tabular (tree, notes).
 
 Hierarchy: chapter > section > category > subcategory > code. Chapters and sections come
 from the newest tabular XML (they are not in order files); a code's parent is its longest
@@ -7,25 +7,19 @@ proper prefix in the code set, a category's parent its tabular section.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 from medcodes.catalog.diff import change_rows
 from medcodes.catalog.history import Merged, Snapshot, diff_history, merge_snapshots, merged_row
 from medcodes.catalog.rows import CodeRow, ConventionRow, Loaded, NoteRow, SeventhRow, TermRow
 from medcodes.catalog.sources_read import manifest_row, of_kind, order_snapshot, release_rows
-from medcodes.sources import icd10cm, icd10cm_index
+from medcodes.sources import icd10cm
 from medcodes.sources.registry import Kind, Located
 from medcodes.systems import System, code_key, icd10cm_official
 
 SYSTEM = System.ICD10CM.value
 NOTE_TERM_SOURCES = {"inclusionTerm": "inclusion"}
-INDEX_PARSERS: dict[Kind, tuple[str, Callable[[Path], Iterator[icd10cm_index.IndexTerm]]]] = {
-    Kind.CM_INDEX: ("index", icd10cm_index.parse_flat_index),
-    Kind.CM_DRUG_INDEX: ("drug-index", icd10cm_index.parse_drug_table),
-    Kind.CM_NEOPLASM_INDEX: ("neoplasm-index", icd10cm_index.parse_neoplasm_table),
-    Kind.CM_EXTERNAL_INDEX: ("external-index", icd10cm_index.parse_external_cause_index),
-}
 
 
 def load_icd10cm(located: list[Located], sources_dir: Path) -> Loaded:
@@ -74,7 +68,6 @@ def load_icd10cm(located: list[Located], sources_dir: Path) -> Loaded:
         for char, meaning in n.seven_chr_def
     )
     loaded.terms.extend(_inclusion_terms(nodes, known))
-    _add_index_terms(located, sources_dir, known, loaded)
     loaded.history.extend(diff_history(SYSTEM, snapshots, "order files compared"))
     loaded.releases.extend(release_rows(SYSTEM, snapshots))
     loaded.changes.extend(change_rows(SYSTEM, snapshots))
@@ -190,24 +183,3 @@ def _inclusion_terms(nodes: list[icd10cm.TabularNode], known: set[str]) -> Itera
         for note in node.notes:
             if note.kind in NOTE_TERM_SOURCES:
                 yield TermRow(SYSTEM, node.code, note.text, NOTE_TERM_SOURCES[note.kind])
-
-
-def _add_index_terms(
-    located: list[Located], sources_dir: Path, known: set[str], loaded: Loaded
-) -> None:
-    """Index headings as terms of the codes they name; the index files join the manifest, and
-    entries naming a code in no ingested release are counted in the warnings."""
-    for kind, (label, parse) in INDEX_PARSERS.items():
-        for item in of_kind(located, kind):
-            terms = list(parse(item.path))
-            loaded.manifest.append(manifest_row(item, sources_dir, len(terms)))
-            kept = [term for term in terms if term.code in known]
-            loaded.terms.extend(
-                TermRow(SYSTEM, t.code, t.term, f"{label}-main" if t.main_term else label)
-                for t in kept
-            )
-            if len(kept) < len(terms):
-                loaded.warnings.append(
-                    f"{item.path.name}: {len(terms) - len(kept)} index entries point to codes "
-                    "not in any ingested release (kept out of search)"
-                )

@@ -286,3 +286,66 @@ CREATE TABLE risk_category_labels (
     source   TEXT NOT NULL,
     PRIMARY KEY (model, category)
 );
+
+-- ===== Coder tools (issue 16) =============================================================
+-- The books coders find codes in, kept as the trees they are, and the ICD-10-PCS tables as
+-- grids (their values explained by issue 15's pcs_terms). Written by
+-- catalog/load_coder_tables.py, read by catalog/coder_tables.py and catalog/pcs_grid.py.
+
+-- One row per book: index (Alphabetic Index), drugs, neoplasms, external (cause index).
+CREATE TABLE coder_books (
+    book       TEXT PRIMARY KEY,
+    title      TEXT NOT NULL,
+    columns    TEXT NOT NULL,      -- tables: the official code-column headings, tab-separated
+    source     TEXT NOT NULL,      -- sources.name of the file
+    entries    INTEGER NOT NULL,   -- headings written (main terms and subterms)
+    main_terms INTEGER NOT NULL,
+    rowid_base INTEGER NOT NULL    -- its headings' rowids in coder_words start after this
+);
+
+-- Every heading of every book in document order; a subtree is the id range id..end_id.
+CREATE TABLE coder_terms (
+    book        TEXT NOT NULL,
+    id          INTEGER NOT NULL,  -- 1.. in document order within the book
+    parent_id   INTEGER,           -- NULL for a main term
+    end_id      INTEGER NOT NULL,  -- last id of its subtree
+    level       INTEGER NOT NULL,  -- 0 = main term
+    letter      TEXT NOT NULL,
+    title       TEXT NOT NULL,     -- as printed, nonessential modifiers included
+    nemod       TEXT NOT NULL,     -- the nonessential modifiers as printed
+    see         TEXT NOT NULL,
+    see_id      INTEGER,           -- the heading `see` names, in the same book, if found
+    see_also    TEXT NOT NULL,
+    see_also_id INTEGER,
+    codes       TEXT NOT NULL,     -- space-separated as printed ("E11.-"); tables: one per column, "--" for none
+    PRIMARY KEY (book, id)
+) WITHOUT ROWID;
+CREATE INDEX coder_terms_letter ON coder_terms (book, level, letter);
+
+-- The words of each heading's own title, for filters (FTS5, contentless: rowids only). The
+-- rowid of heading `id` of a book is coder_books.rowid_base + id. A heading matches a filter
+-- word when it or a heading above it has a word starting with it.
+CREATE VIRTUAL TABLE coder_words USING fts5(
+    title, content = '', tokenize = 'unicode61 remove_diacritics 2'
+);
+
+-- ICD-10-PCS tables in the tables file's order, named by their first three axes.
+CREATE TABLE coder_pcs_tables (
+    table_code  TEXT PRIMARY KEY,  -- 0DT
+    seq         INTEGER NOT NULL,  -- order in the file
+    section     TEXT NOT NULL,     -- "Medical and Surgical"
+    body_system TEXT NOT NULL,     -- "Gastrointestinal System"
+    operation   TEXT NOT NULL,     -- "Resection"
+    source      TEXT NOT NULL
+) WITHOUT ROWID;
+
+-- ICD-10-PCS table rows: the characters each row allows at positions 4-7, in official order.
+CREATE TABLE coder_pcs_rows (
+    table_code TEXT NOT NULL,      -- 0DT
+    row        INTEGER NOT NULL,   -- 1.. in the table's order
+    chars4     TEXT NOT NULL,
+    chars5     TEXT NOT NULL,
+    chars6     TEXT NOT NULL,
+    chars7     TEXT NOT NULL,
+    PRIMARY KEY (table_code, row)
+) WITHOUT ROWID;

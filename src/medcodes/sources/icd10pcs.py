@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from lxml import etree
@@ -152,8 +153,16 @@ def parse_tables(path: Path, member: str = r"tables_\d{4}\.xml$") -> list[PcsTab
 
     Raises SourceFormatError (file, line, problem) for malformed XML, a missing or misplaced
     axis, a label without a one-character code, counts that disagree with `values`/`codes`,
-    or two tables with the same prefix.
+    or two tables with the same prefix. A build reads the newest file in two steps (codes and
+    axes; the coder tables' rows), so the tables of the last few files read are kept, keyed by
+    path, size and modification time: the list is shared, not to be modified.
     """
+    stat = path.stat()
+    return _parse_tables(path, member, stat.st_size, stat.st_mtime_ns)
+
+
+@lru_cache(maxsize=4)  # a few releases' files: one build reads each of them
+def _parse_tables(path: Path, member: str, _size: int, _mtime_ns: int) -> list[PcsTable]:
     root = parse_xml(path, "ICD10PCS.tabular", member)
     interned: dict[AxisValue, AxisValue] = {}
     tables: list[PcsTable] = []

@@ -21,7 +21,7 @@ from medcodes.web.deps import PINNED, live_site
 from medcodes.web.errors import install_error_handler
 from medcodes.web.live import LiveSite
 from medcodes.web.render import JSONOut
-from medcodes.web.routes import api, ctss, fhir, pages
+from medcodes.web.routes import api, coder, ctss, fhir, pages
 from medcodes.web.site import open_site
 
 log = logging.getLogger("medcodes.web.access")
@@ -142,7 +142,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.live = live
     install_error_handler(app)
-    for router in (pages.router, api.router, ctss.router, fhir.router):
+    for router in (pages.router, api.router, ctss.router, fhir.router, coder.pages, coder.api):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.router.routes.extend(mcp_routes)
