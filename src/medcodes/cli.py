@@ -79,14 +79,20 @@ def main(
 def build_steps() -> dict[str, Any]:
     """The parts of a full build beyond the code sets (policies, similar codes, search index):
     the one list the CLI and the test fixtures share."""
+    from medcodes.catalog.knowledge import KnowledgeStep
     from medcodes.catalog.load_policies import PoliciesStep
     from medcodes.search.index import prepare_index
     from medcodes.similar.build import compute_similar
 
     policies = PoliciesStep()  # one per build: load() keeps what write() inserts
+    knowledge = KnowledgeStep()
     return {
-        "extra_steps": (("policies", policies.load),),
-        "enrichers": (("policies", policies.write), ("similar codes", compute_similar)),
+        "extra_steps": (("policies", policies.load), ("knowledge", knowledge.load)),
+        "enrichers": (
+            ("policies", policies.write),
+            ("similar codes", compute_similar),
+            ("knowledge links", knowledge.write),
+        ),
         "derived": (("search index", prepare_index),),
     }
 
