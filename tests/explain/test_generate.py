@@ -16,7 +16,7 @@ from medcodes.explain.store import REJECTED, VERIFIED, StoredExplainer
 
 GOOD_LT = {"when_appended": ["Procedures on the left side of the body"], "examples": []}
 BAD_J9039 = {
-    "purpose": "Blinatumomab (Adcetris) treats lymphoma.",
+    "alternatives": ["Blinatumomab (Adcetris) treats lymphoma."],
     "duration": "The infusion lasts a few hours.",
 }
 
@@ -66,9 +66,18 @@ def test_adcetris_answer_is_rejected_stored_with_reasons_and_not_shown(
         assert (report.verified, report.rejected) == (0, 1)
         (stored,) = list(store.all())
         assert stored.status == REJECTED
-        assert "purpose: names 'adcetris', a drug or brand of J9042, not of J9039" in stored.reasons
+        assert "alternatives: names 'adcetris', a drug or brand of J9042, not of J9039" in (
+            stored.reasons
+        )
+        assert (  # NCI's page says nothing of an infusion; the descriptor says injection
+            "duration: names the route 'infusion', which neither the facts nor the passages give"
+            in stored.reasons
+        )
         found = sections(explain_code(catalog, catalog.get("J9039"), store))
-        assert found["purpose"].status == NOT_YET_WRITTEN
+        assert found["alternatives"].status == NOT_YET_WRITTEN
+        purpose = found["purpose"]  # NCI's text, never the rejected answer
+        assert purpose.provenance is not None and purpose.provenance.writer == "excerpt"
+        assert "adcetris" not in purpose.text.casefold()
         results = check(catalog, store)
         assert [(r.stored.code, r.status) for r in results] == [("J9039", REJECTED)]
 

@@ -28,8 +28,8 @@ def test_drug_code_sections(catalog: Catalog) -> None:
         "The official descriptor names its form or route: injection."
     ]
     for key in ("purpose", "indications", "duration", "risks_common", "alternatives"):
-        assert found[key].status == NOT_YET_WRITTEN
-        assert found[key].text == "" and found[key].items == [] and found[key].provenance is None
+        # the rules writer has nothing to say here; a section, if any, is NCI's quoted text
+        assert found[key].status == NOT_YET_WRITTEN or found[key].provenance.writer == "excerpt"
     provenance = found["summary"].provenance
     assert provenance is not None and provenance.writer == "rules" and provenance.verified
     files = {source.file for source in provenance.sources}
@@ -60,7 +60,7 @@ def test_diagnosis_usage_and_related(catalog: Catalog) -> None:
     assert any(item.startswith("Use additional code: insulin (Z79.4)") for item in usage)
     assert found["related"].items[0] == "Parent: E11 Type 2 diabetes mellitus"
     for key in ("symptoms", "causes", "diagnosis", "treatment"):
-        assert found[key].status == NOT_YET_WRITTEN
+        assert found[key].status == NOT_YET_WRITTEN or found[key].provenance.writer == "excerpt"
     header = sections(explain_code(catalog, catalog.get("E11"), None))
     assert "header, not billable" in header["summary"].text
     assert any(item.startswith("Code below it: E11.9") for item in header["related"].items)
@@ -79,7 +79,11 @@ def test_explanation_is_json_serialisable(catalog: Catalog) -> None:
     assert data["code"] == "S72.001A"
     summary = data["sections"][0]
     assert summary["status"] == "written" and summary["provenance"]["writer"] == "rules"
-    assert data["sections"][1]["status"] == "not-yet-written"
+    for section in data["sections"][1:]:
+        assert section["status"] == "not-yet-written" or section["provenance"]["writer"] in (
+            "rules",
+            "excerpt",
+        )
 
 
 def test_every_code_gets_a_written_section_and_rules_pass_the_verifier(

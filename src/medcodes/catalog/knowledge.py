@@ -23,15 +23,8 @@ from medcodes.catalog.knowledge_links import Link, Linker, rank_key
 from medcodes.catalog.knowledge_names import words
 from medcodes.catalog.knowledge_procedures import ProcedureIndex
 from medcodes.catalog.rows import Loaded, ManifestRow
-from medcodes.sources.knowledge import (
-    Collection,
-    Corpus,
-    Document,
-    knowledge_root,
-    read_corpus,
-)
-from medcodes.sources.knowledge.corpus import FOLDER
-from medcodes.sources.knowledge.model import NCI_DRUG
+from medcodes.sources.knowledge.corpus import FOLDER, knowledge_root, read_corpus
+from medcodes.sources.knowledge.model import NCI_DRUG, Collection, Corpus, Document
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +71,8 @@ class KnowledgeStep:
             return [f"knowledge: no {FOLDER}/ folder in{where}; built without plain-language text"]
         started = time.perf_counter()
         documents = self.corpus.documents
-        links = _ranked(list(build_linker(conn, documents).links(documents)), documents)
+        linker = build_linker(conn, documents)
+        links = _ranked(list(linker.links(documents)), documents, linker.code_of)
         _write(conn, documents, links)
         summary = f"{len(documents)} documents, {len(links)} links"
         conn.execute("INSERT INTO meta VALUES (?, ?)", (META_KEY, summary))
@@ -153,11 +147,15 @@ def _marks(values: tuple[str, ...]) -> str:
     return ",".join("?" * len(values))
 
 
-def _ranked(links: list[Link], documents: list[Document]) -> list[tuple[Link, int]]:
+def _ranked(
+    links: list[Link], documents: list[Document], code_of: dict[int, str]
+) -> list[tuple[Link, int]]:
     """One link per (code, kind, document, use), the best evidence kept, ranked per code."""
     best: dict[tuple[int, str, int, int | None], tuple[tuple[int, ...], Link]] = {}
     for link in links:
-        key = rank_key(link, documents[link.document], len(words(link.name)))
+        key = rank_key(
+            link, documents[link.document], len(words(link.name)), code_of[link.anchor_id]
+        )
         slot = (link.code_id, link.kind, link.document, link.use)
         if slot not in best or key < best[slot][0]:
             best[slot] = (key, link)

@@ -233,12 +233,14 @@ def _is_procedure(document: Document, anchors: list[ProcedureAnchor]) -> bool:
     )
 
 
-def rank_key(link: Link, document: Document, name_words: int) -> tuple[int, ...]:
-    """Order of links on one code, best first: the code named itself before an inherited
-    link, a stronger rule, a longer (more specific) name, then the source order."""
+def rank_key(link: Link, document: Document, name_words: int, anchor: str) -> tuple[int, ...]:
+    """Order of links on one code, best first: by source (MedlinePlus, newest and written for
+    patients, first), then the code named itself before an inherited link, a deeper anchor
+    (S72.0 before S72), a longer name ("Diabetes Type 2" before "Diabetes"), a stronger rule."""
     return (
-        int(link.inherited),
-        -RULE_STRENGTH.get(link.rule, 2),
-        -name_words,
         SOURCE_ORDER[document.source],
+        int(link.inherited),
+        -len(anchor),
+        -name_words,
+        -RULE_STRENGTH.get(link.rule, 2),
     )

@@ -1,25 +1,5 @@
 """Plain-language health text (MedlinePlus, NCI, MedQuAD) as typed documents with passages.
 
-`read_corpus(knowledge_root(sources_dir))` reads every collection present; see `corpus.py`.
+`corpus.read_corpus(corpus.knowledge_root(sources_dir))` reads every collection present. This
+package file imports nothing, so that reading `model` (as code pages do) does not load lxml.
 """
-
-from medcodes.sources.knowledge.corpus import knowledge_root, read_corpus
-from medcodes.sources.knowledge.model import (
-    ApprovedUse,
-    Collection,
-    Corpus,
-    Document,
-    Passage,
-    Problem,
-)
-
-__all__ = [
-    "ApprovedUse",
-    "Collection",
-    "Corpus",
-    "Document",
-    "Passage",
-    "Problem",
-    "knowledge_root",
-    "read_corpus",
-]

@@ -136,9 +136,21 @@ def _heading_kind(line: str) -> str | None:
 
 
 def _passage(heading: str, parent: str, body: list[str], start: int) -> Iterator[Passage]:
+    """A headed block as one passage; text without a heading (older summaries have none) as
+    one passage per paragraph with the list items after it, so each can go to its section."""
     parts = blocks(body)
-    if parts:
-        yield Passage(heading=heading, text=render(parts), line=start, parent=parent)
+    if heading:
+        if parts:
+            yield Passage(heading=heading, text=render(parts), line=start, parent=parent)
+        return
+    group: list[str] = []
+    for part in parts:
+        if group and not part.startswith(LIST_MARK):
+            yield Passage(heading="", text=render(group), line=start, parent=parent)
+            group = []
+        group.append(part)
+    if group:
+        yield Passage(heading="", text=render(group), line=start, parent=parent)
 
 
 def _without_credit(lines: list[str]) -> list[str]:

@@ -1,0 +1,143 @@
+"""Links from knowledge documents to codes on the real catalog: each pair the issue names,
+and its wrong twin. No link beats a wrong link."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from medcodes.catalog.knowledge import NO_KNOWLEDGE, KnowledgeStep
+from medcodes.catalog.knowledge_read import KnowledgeReader
+from medcodes.catalog.read import Catalog
+
+
+@pytest.fixture(scope="module")
+def knowledge(built_catalog: Path) -> Iterator[KnowledgeReader]:
+    with Catalog(built_catalog) as catalog:
+        yield KnowledgeReader(catalog)
+
+
+def linked(knowledge: KnowledgeReader, code: str, kind: str | None = None) -> list[str]:
+    """Titles of the documents linked to `code` (of one kind), best first."""
+    found = knowledge.links(knowledge.catalog.get(code))
+    return [link.document.title for link in found if kind is None or link.kind == kind]
+
+
+def test_blinatumomab_drug_page_and_what_it_is_approved_to_treat(
+    knowledge: KnowledgeReader,
+) -> None:
+    j9039 = knowledge.catalog.get("J9039")
+    (page,) = [link for link in knowledge.links(j9039) if link.kind == "drug"]
+    assert page.document.title == "Blinatumomab" and page.document.source == "nci-drug"
+    assert page.document.url == "https://www.cancer.gov/about-cancer/treatment/drugs/blinatumomab"
+    assert "Blincyto" in page.evidence
+    (use,) = knowledge.code_knowledge(j9039).approved_to_treat
+    assert use.text.startswith("B-cell acute lymphoblastic leukemia that is CD19 positive")
+    assert [c.code for c in use.codes] == ["C91.0"]
+    assert not any("Brentuximab" in title for title in linked(knowledge, "J9039"))
+
+
+def test_all_code_lists_blinatumomab_and_takes_all_text_not_aml(
+    knowledge: KnowledgeReader,
+) -> None:
+    c9100 = knowledge.catalog.get("C91.00")
+    drugs = knowledge.code_knowledge(c9100).drugs_approved
+    blinatumomab = next(d for d in drugs if d.document.title == "Blinatumomab")
+    assert "J9039" in [c.code for c in blinatumomab.codes]
+    conditions = linked(knowledge, "C91.00", "condition")
+    assert conditions[0] == "Acute Lymphocytic Leukemia"
+    assert "Acute Lymphoblastic Leukemia Treatment (PDQ®)–Patient Version" in conditions
+    assert not any("Myeloid" in title for title in conditions)
+    aml = linked(knowledge, "C92.00", "condition")
+    assert aml[0] == "Acute Myeloid Leukemia" and "Acute Lymphocytic Leukemia" not in aml
+    assert "Blinatumomab" not in [
+        d.document.title
+        for d in knowledge.code_knowledge(knowledge.catalog.get("C92.00")).drugs_approved
+    ]
+
+
+def test_a_conjugate_is_another_drug(knowledge: KnowledgeReader) -> None:
+    assert linked(knowledge, "J9355", "drug") == ["Trastuzumab"]
+    assert linked(knowledge, "Q5112", "drug") == ["Trastuzumab"]  # a biosimilar may link
+    assert linked(knowledge, "J9354", "drug") == ["Ado-Trastuzumab Emtansine"]
+    assert linked(knowledge, "J9356", "drug") == ["Trastuzumab and Hyaluronidase-oysk"]
+
+
+def test_a_drug_without_an_nci_page_gets_none(knowledge: KnowledgeReader) -> None:
+    assert linked(knowledge, "J1745") == []  # infliximab: no NCI page
+    assert linked(knowledge, "J0202", "drug") == []  # alemtuzumab sold as Lemtrada, not Campath
+    assert linked(knowledge, "J7312", "drug") == []  # dexamethasone eye implant
+
+
+def test_type_1_and_type_2_diabetes_never_cross(knowledge: KnowledgeReader) -> None:
+    type2, type1 = linked(knowledge, "E11.9"), linked(knowledge, "E10.9")
+    assert type2[0] == "Diabetes Type 2" and type1[0] == "Diabetes Type 1"
+    assert "Diabetes Type 1" not in type2 and "Diabetes Type 2" not in type1
+    assert "Diabetes Insipidus" not in linked(knowledge, "E11.65")
+
+
+def test_hip_is_not_knee(knowledge: KnowledgeReader) -> None:
+    assert linked(knowledge, "0SR901Z") == ["Hip Replacement"]
+    assert linked(knowledge, "0SRC0JZ") == ["Knee Replacement"]
+
+
+def test_seasonal_flu_is_not_bird_flu_and_a_disease_is_not_its_vaccine(
+    knowledge: KnowledgeReader,
+) -> None:
+    assert linked(knowledge, "J11.1")[0] == "Flu"
+    assert "Bird Flu" not in linked(knowledge, "J11.1")
+    bird = linked(knowledge, "J09.X2")
+    assert bird[0] == "Bird Flu" and "Flu" not in bird
+    assert "Flu Shot" not in linked(knowledge, "J11.1")
+    for vaccine in ("G0008", "Q2035", "90658"):
+        if knowledge.catalog.lookup(vaccine):
+            assert "Flu" not in linked(knowledge, vaccine)
+
+
+def test_colonoscopy_codes_and_the_barium_enema_that_is_not_one(
+    knowledge: KnowledgeReader,
+) -> None:
+    assert linked(knowledge, "G0105")[0] == "Colonoscopy"
+    assert linked(knowledge, "0DJD8ZZ")[0] == "Colonoscopy"
+    assert "Colonoscopy" not in linked(
+        knowledge, "G0120"
+    )  # "alternative to g0105 ... barium enema"
+
+
+def test_devices_by_descriptor(knowledge: KnowledgeReader) -> None:
+    (link,) = knowledge.links(knowledge.catalog.get("V5050"))
+    assert (link.document.title, link.kind) == ("Hearing Aids", "device")
+
+
+def test_children_inherit_a_categorys_link_in_general(knowledge: KnowledgeReader) -> None:
+    (link,) = [
+        link
+        for link in knowledge.links(knowledge.catalog.get("S72.001A"))
+        if link.document.title == "Fractures"
+    ]
+    assert link.general and link.anchor.startswith("S72")
+    assert "is under" in link.evidence
+
+
+def test_without_a_knowledge_folder_the_build_says_so(tmp_path: Path) -> None:
+    step = KnowledgeStep()
+    assert step.load([], tmp_path).manifest == []
+    conn = sqlite3.connect(":memory:")
+    conn.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+    (warning,) = step.write(conn)
+    assert "no knowledge/ folder" in warning
+    (value,) = conn.execute("SELECT value FROM meta WHERE key = 'knowledge'").fetchone()
+    assert value.startswith(NO_KNOWLEDGE)
+
+
+def test_malformed_knowledge_files_become_warnings_not_failures(tmp_path: Path) -> None:
+    folder = tmp_path / "knowledge" / "medquad" / "7_X_QA"
+    folder.mkdir(parents=True)
+    (folder / "1.xml").write_text("<Document id='1'><Focus>Broken")
+    loaded = KnowledgeStep().load([], tmp_path)
+    (warning,) = loaded.warnings
+    assert warning.startswith("knowledge: skipped medquad/7_X_QA/1.xml, line 1: broken XML (")
+    assert [m.name for m in loaded.manifest] == ["knowledge-medquad-7_X_QA"]
