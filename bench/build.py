@@ -29,7 +29,7 @@ BUILD_SCRIPT = """
 import sys, time, json
 from pathlib import Path
 from medcodes.catalog.build import build_catalog
-from medcodes.cli import build_steps
+from medcodes.build import build_steps
 marks = []
 start = time.perf_counter()
 report = build_catalog(Path(sys.argv[1]), Path(sys.argv[2]),

@@ -140,7 +140,7 @@ def main() -> None:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     code = (
-        "from medcodes.cli_web import serve; "
+        "from medcodes.cli.serve import serve; "
         f"serve('127.0.0.1', {port}, {str(args.catalog.resolve())!r}, {args.workers}, False)"
     )
     server = subprocess.Popen([sys.executable, "-c", code], stderr=subprocess.DEVNULL)

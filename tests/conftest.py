@@ -33,8 +33,8 @@ def built_catalog(sources_dir: Path, tmp_path_factory: pytest.TempPathFactory) -
     reuse = os.environ.get("MEDCODES_TEST_CATALOG")
     if reuse:
         return Path(reuse).resolve()
+    from medcodes.build import build_steps
     from medcodes.catalog.build import build_catalog
-    from medcodes.cli import build_steps
 
     path = tmp_path_factory.mktemp("catalog") / "medcodes.db"
     build_catalog(sources_dir, path, **build_steps())

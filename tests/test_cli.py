@@ -24,11 +24,18 @@ def test_show_prints_decoded_fields(built_catalog: Path) -> None:
     assert "BETOS code (BETOS): O1D = Chemotherapy" in result.output
 
 
-def test_show_json(built_catalog: Path) -> None:
+def test_show_json_is_the_code_view(built_catalog: Path) -> None:
+    """`show --json` prints the code view: the document /api/v1/codes/X sends, byte for byte
+    apart from indentation."""
+    from medcodes.api import Medcodes
+
     result = run("show", "0DTJ4ZZ", "--json", "--catalog", str(built_catalog))
     data = json.loads(result.stdout)
-    assert data["code"]["code"] == "0DTJ4ZZ"
+    assert data["code"] == "0DTJ4ZZ" and data["system"] == "ICD10PCS"
     assert data["axes"][2]["label"] == "Resection"
+    assert {"explanation", "policies", "similar", "history", "sources"} <= set(data)
+    with Medcodes(built_catalog) as codes:
+        assert data == json.loads(codes.code("0DTJ4ZZ").to_json())
 
 
 def test_unknown_code_is_a_clear_error(built_catalog: Path) -> None:

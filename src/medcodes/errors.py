@@ -1,6 +1,6 @@
 """Errors a user can cause. Each message says what went wrong and what to do next.
 
-`cli.py` and the web app's one exception handler translate these; anything else is a bug.
+`cli/common.py` and the web app's one exception handler translate these; anything else is a bug.
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """One settings object: flags > environment (`MEDCODES_*`) > defaults.
 
-Built once by `cli.py` or the web app factory; library functions take explicit arguments.
+Built once by the CLI (`cli/common.py`), the web app factory, or `Medcodes()` for its default
+catalog path; library functions below the facade take explicit arguments.
 `Settings(catalog=...)` fills every field not given from `MEDCODES_<FIELD>`, else its default.
 A plain dataclass on purpose: pydantic(-settings) would add 60-150 ms to every CLI start, and
 `medcodes show` must answer within 300 ms including interpreter start.

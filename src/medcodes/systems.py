@@ -24,7 +24,20 @@ SYSTEM_NAMES: dict[System, str] = {
     System.ICD10PCS: "ICD-10-PCS",
 }
 
+# Canonical FHIR code system URIs (HCPCS codes and modifiers share one).
+FHIR_SYSTEMS: dict[System, str] = {
+    System.ICD10CM: "http://hl7.org/fhir/sid/icd-10-cm",
+    System.ICD10PCS: "http://www.cms.gov/Medicare/Coding/ICD10",
+    System.HCPCS: "http://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets",
+    System.HCPCS_MOD: "http://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets",
+}
+
 _NOT_CODE_CHARS = re.compile(r"[^0-9A-Za-z]")
+
+
+def system_name(system: str) -> str:
+    """The name people read (`ICD10CM` -> `ICD-10-CM`); unknown values as given."""
+    return SYSTEM_NAMES.get(system, system)  # type: ignore[call-overload]
 
 
 def code_key(text: str) -> str:

@@ -40,7 +40,8 @@ def server(built_catalog: Path) -> Iterator[str]:
     """Base URL of `medcodes serve` running in a subprocess on 127.0.0.1 (stopped at the end)."""
     port = free_port()
     code = (
-        f"from medcodes.cli_web import serve; serve('127.0.0.1', {port}, None, 1, access_log=False)"
+        "from medcodes.cli.serve import serve; "
+        f"serve('127.0.0.1', {port}, None, 1, access_log=False)"
     )
     env = {**os.environ, "MEDCODES_CATALOG": str(built_catalog)}
     process = subprocess.Popen([sys.executable, "-c", code], env=env)

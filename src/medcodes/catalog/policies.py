@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from medcodes.catalog.read import Catalog, Code
 from medcodes.errors import NotFound
+from medcodes.serial import Serialisable
 
 REASONS = {
     "listed": "code listed",
@@ -81,7 +82,7 @@ class PolicyCode:
 
 
 @dataclass(frozen=True, slots=True)
-class PolicyCodes:
+class PolicyCodes(Serialisable):
     policy: Policy
     codes: list[PolicyCode]
     total: int

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from medcodes.errors import CatalogMissing, UnknownCode
+from medcodes.serial import Serialisable
 from medcodes.systems import System, code_key
 
 # Every kind of ICD-10-CM tabular note the catalog stores, in the tabular's order. The parser
@@ -42,7 +43,7 @@ CODE_COLUMNS = (
 
 
 @dataclass(frozen=True, slots=True)
-class Code:
+class Code(Serialisable):
     id: int
     system: str
     code: str
@@ -121,7 +122,7 @@ class Link:
 
 
 @dataclass(frozen=True, slots=True)
-class Release:
+class Release(Serialisable):
     system: str
     release: str
     effective_date: str

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from medcodes.explain.facts import Fact, SourceRef
+from medcodes.serial import Serialisable
 
 WRITTEN = "written"
 NOT_YET_WRITTEN = "not-yet-written"
@@ -133,7 +134,7 @@ class Section:
 
 
 @dataclass(frozen=True, slots=True)
-class Explanation:
+class Explanation(Serialisable):
     code: str
     system: str
     title: str

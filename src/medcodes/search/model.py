@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from medcodes.serial import Serialisable
+
 MAX_QUERY_CHARS = 200  # longer input is cut: no code or phrase is that long
 MAX_LIMIT = 500
 
@@ -68,7 +70,7 @@ class Hit:
 
 
 @dataclass(frozen=True, slots=True)
-class SearchResult:
+class SearchResult(Serialisable):
     query: str
     total: int
     took_ms: float

@@ -12,10 +12,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from medcodes import __version__
 from medcodes.settings import Settings
+from medcodes.web.deps import current_site
 from medcodes.web.errors import install_error_handler
 from medcodes.web.render import JSONOut
 from medcodes.web.routes import api, ctss, fhir, pages
-from medcodes.web.site import Site, open_site
+from medcodes.web.site import open_site
 
 log = logging.getLogger("medcodes.web.access")
 
@@ -36,12 +37,11 @@ UNCACHED = ("/-/ping",)
 
 
 class Edge:
-    """Security headers on every response; ETag (the catalog's build id) and Cache-Control on
+    """Security headers on every response; ETag (the current build's id) and Cache-Control on
     successful GETs, with 304 for a matching If-None-Match; one log line per request."""
 
-    def __init__(self, app: ASGIApp, site: Site) -> None:
+    def __init__(self, app: ASGIApp) -> None:
         self.app = app
-        self.etag = site.etag.encode()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -51,13 +51,14 @@ class Edge:
         path = scope["path"]
         cacheable = scope["method"] in ("GET", "HEAD") and path not in UNCACHED
         status = 500
-        if cacheable and self._matches(scope):
+        etag = current_site(scope).etag.encode()
+        if cacheable and _matches(scope, etag):
             status = 304
             await send(
                 {
                     "type": "http.response.start",
                     "status": 304,
-                    "headers": [(b"etag", self.etag), *SECURITY_HEADERS],
+                    "headers": [(b"etag", etag), *SECURITY_HEADERS],
                 }
             )
             await send({"type": "http.response.body", "body": b""})
@@ -69,7 +70,7 @@ class Edge:
                     status = message["status"]
                     headers = [*message.get("headers", ()), *SECURITY_HEADERS]
                     if cacheable and status == 200 and not path.startswith("/static/"):
-                        headers += [(b"etag", self.etag), (b"cache-control", CACHE_CONTROL)]
+                        headers += [(b"etag", etag), (b"cache-control", CACHE_CONTROL)]
                     message["headers"] = headers
                 await send(message)
 
@@ -83,11 +84,12 @@ class Edge:
                 (time.perf_counter() - started) * 1000,
             )
 
-    def _matches(self, scope: Scope) -> bool:
-        for name, value in scope["headers"]:
-            if name == b"if-none-match":
-                return self.etag in value
-        return False
+
+def _matches(scope: Scope, etag: bytes) -> bool:
+    for name, value in scope["headers"]:
+        if name == b"if-none-match":
+            return etag in value
+    return False
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -108,5 +110,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in (pages.router, api.router, ctss.router, fhir.router):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    app.add_middleware(Edge, site=site)
+    app.add_middleware(Edge)
     return app

@@ -5,26 +5,19 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends, Request
+from starlette.types import Scope
 
-from medcodes.catalog.read import Catalog
-from medcodes.search.engine import Searcher
 from medcodes.web.site import Site
 
 
+def current_site(scope: Scope) -> Site:
+    """The Site (catalog build) the app serves now: the one place anything gets it from.
+    Starlette puts the app in every request's scope; a request keeps the Site it got."""
+    return scope["app"].state.site
+
+
 def get_site(request: Request) -> Site:
-    return request.app.state.site
+    return current_site(request.scope)
 
 
 SiteDep = Annotated[Site, Depends(get_site)]
-
-
-def get_catalog(site: SiteDep) -> Catalog:
-    return site.catalog
-
-
-def get_searcher(site: SiteDep) -> Searcher:
-    return site.searcher
-
-
-CatalogDep = Annotated[Catalog, Depends(get_catalog)]
-SearcherDep = Annotated[Searcher, Depends(get_searcher)]

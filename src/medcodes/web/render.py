@@ -1,15 +1,18 @@
-"""Turning page contexts into responses: Jinja2 HTML (autoescaped) and orjson JSON."""
+"""Turning page contexts into responses: Jinja2 HTML (autoescaped) and JSON (the library's one
+serialiser, `medcodes.serial.to_json`)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
-import orjson
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.responses import HTMLResponse, JSONResponse
 
-from medcodes.web.context import browse_url, code_url, search_url, system_name
+from medcodes.api import code_url
+from medcodes.serial import to_json
+from medcodes.systems import system_name
+from medcodes.web.context import browse_url, search_url
 from medcodes.web.site import Site
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -35,10 +38,6 @@ class JSONOut(JSONResponse):
 
 class FHIROut(JSONOut):
     media_type = "application/fhir+json"
-
-
-def to_json(content: Any) -> bytes:
-    return orjson.dumps(content, option=orjson.OPT_NON_STR_KEYS)
 
 
 def render_html(template: str, site: Site, page: Any = None, **extra: Any) -> str:

@@ -1,34 +1,33 @@
-"""What the web app holds for its lifetime: the settings, the open catalog and its searcher.
+"""What the web app serves from: one `Medcodes` (the current catalog build) and what is
+derived from it once per build (build id, source files by name, current releases).
 
-The catalog is immutable while served, so everything derived from it here (build id, sources,
-current releases, rendered code pages) is computed once per process and never invalidated.
+Routes reach it through one accessor, `SiteDep` (web/deps.py), and per-build caches are keyed
+by the Site, so swapping in a new build means swapping one object.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
-from medcodes.catalog.read import Catalog, Release, SourceFile
-from medcodes.explain.store import ExplainerStore, default_store_path
-from medcodes.search import open_searcher
-from medcodes.search.engine import Searcher
+from medcodes.api import Manifest, Medcodes, Release, SourceFile
 from medcodes.settings import Settings
 
 
-@dataclass(slots=True, eq=False)  # hashed by identity: a key of per-site caches
+@dataclass(slots=True, eq=False)  # hashed by identity: a key of per-build caches
 class Site:
     settings: Settings
-    searcher: Searcher
-    build_id: str
-    built_at: str
-    sources: dict[str, SourceFile]
+    codes: Medcodes
+    manifest: Manifest
+    sources: dict[str, SourceFile]  # by name: what the templates cite
     current: list[Release]  # the newest release of each system: what pages are "as of"
-    explainers: ExplainerStore | None  # generated, verified explainers, when a store exists
 
     @property
-    def catalog(self) -> Catalog:
-        return self.searcher.catalog
+    def build_id(self) -> str:
+        return self.manifest.build_id
+
+    @property
+    def built_at(self) -> str:
+        return self.manifest.built_at
 
     @property
     def etag(self) -> str:
@@ -36,22 +35,13 @@ class Site:
 
 
 def open_site(settings: Settings) -> Site:
-    """Open the catalog and its search index (CatalogMissing names the fix when absent)."""
-    searcher = open_searcher(Path(settings.catalog))
-    catalog = searcher.catalog
-    meta = catalog.meta()
+    """Open the catalog and its search index now (CatalogMissing names the fix when absent)."""
+    codes = Medcodes(settings.catalog, preload=True)
+    manifest = codes.manifest
     return Site(
         settings=settings,
-        searcher=searcher,
-        build_id=meta.get("build_id", ""),
-        built_at=meta.get("built_at", ""),
-        sources={source.name: source for source in catalog.sources()},
-        current=[release for release in catalog.releases() if release.is_current],
-        explainers=_explainer_store(Path(settings.catalog)),
+        codes=codes,
+        manifest=manifest,
+        sources={source.name: source for source in manifest.sources},
+        current=manifest.current,
     )
-
-
-def _explainer_store(catalog: Path) -> ExplainerStore | None:
-    """The store `medcodes explain generate` fills beside the catalog; none is fine."""
-    path = default_store_path(catalog)
-    return ExplainerStore(path, read_only=True) if path.is_file() else None

@@ -9,12 +9,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query
 from starlette.responses import Response
 
+from medcodes.api import CodeView, code_url, parse_systems
 from medcodes.web.codes import code_json
-from medcodes.web.context import CodePage, code_url
 from medcodes.web.deps import SiteDep
 from medcodes.web.models import ErrorOut, HitOut, MatchOut, SearchOut
 from medcodes.web.render import JSONOut
-from medcodes.web.searching import CACHED_SEARCHES, MAX_Q, parse_systems, run_search
+from medcodes.web.searching import CACHED_SEARCHES, MAX_Q, run_search
 from medcodes.web.site import Site
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
@@ -23,7 +23,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     404: {"model": ErrorOut, "description": "Unknown code, with close real codes"},
     422: {"model": ErrorOut, "description": "Parameter out of range or malformed"},
 }
-CODE_RESPONSES: dict[int | str, dict[str, Any]] = {200: {"model": CodePage}, **ERRORS}
+CODE_RESPONSES: dict[int | str, dict[str, Any]] = {200: {"model": CodeView}, **ERRORS}
 SystemParam = Annotated[
     str | None,
     Query(
@@ -65,7 +65,7 @@ def search_json(
 ) -> bytes:
     """The answer of /api/v1/search, serialised once per distinct request."""
     result = run_search(
-        site.searcher,
+        site,
         q,
         systems,
         billable=billable,

@@ -15,10 +15,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from starlette.responses import Response
 
-from medcodes.catalog.read import Code
+from medcodes.api import Code
 from medcodes.errors import BadQuery
 from medcodes.systems import System
-from medcodes.web.deps import SearcherDep
+from medcodes.web.deps import SiteDep
 from medcodes.web.render import JSONOut
 from medcodes.web.routes.api import ERRORS
 from medcodes.web.searching import MAX_Q, run_search
@@ -79,7 +79,7 @@ def _fields(table: Table, text: str | None, default: str, parameter: str) -> lis
     return pairs
 
 
-def _search(table: Table, searcher: SearcherDep, **params: Any) -> Response:
+def _search(table: Table, site: SiteDep, **params: Any) -> Response:
     terms: str = params["terms"]
     count = params["count"]
     if count is None:
@@ -95,10 +95,9 @@ def _search(table: Table, searcher: SearcherDep, **params: Any) -> Response:
     _fields(table, f"{code_field},{params['sf'] or ''}", "", "cf or sf")  # checked, not used
     text = " ".join(part for part in (terms, params["q"]) if part)
     result = run_search(
-        searcher, text, (table.system,), billable=True, limit=count, offset=offset, facets=False
+        site, text, (table.system,), billable=True, limit=count, offset=offset, facets=False
     )
-    catalog = searcher.catalog
-    codes = [catalog.get(hit.code, hit.system) for hit in result.hits]
+    codes = [site.codes.get(hit.code, hit.system) for hit in result.hits]
     values = table.fields
     answer = [
         result.total,
@@ -111,7 +110,7 @@ def _search(table: Table, searcher: SearcherDep, **params: Any) -> Response:
 
 def _route(name: str, table: Table) -> None:
     async def search(
-        searcher: SearcherDep,
+        site: SiteDep,
         terms: Annotated[str, Query(max_length=MAX_Q, description="Words or a code.")],
         maxList: Annotated[  # noqa: N803 - CTSS's parameter name
             str | None, Query(pattern=r"^\d{0,3}$", description="Results (default 7, max 500)")
@@ -126,7 +125,7 @@ def _route(name: str, table: Table) -> None:
     ) -> Response:
         return _search(
             table,
-            searcher,
+            site,
             terms=terms,
             maxList=maxList,
             count=count,

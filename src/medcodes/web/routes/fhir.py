@@ -12,10 +12,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.responses import Response
 
 from medcodes import __version__
+from medcodes.api import CodeView
 from medcodes.errors import BadQuery, UnknownCode
-from medcodes.systems import System
-from medcodes.web.codes import code_page
-from medcodes.web.context import FHIR_SYSTEMS, CodePage
+from medcodes.systems import FHIR_SYSTEMS, System
+from medcodes.web.codes import code_view
 from medcodes.web.deps import SiteDep
 from medcodes.web.render import FHIROut
 from medcodes.web.searching import MAX_Q, run_search
@@ -96,14 +96,14 @@ def _systems(uri: str | None) -> tuple[System, ...]:
     return systems
 
 
-def _find(site: Site, systems: tuple[System, ...], code: str | None, version: Any) -> CodePage:
+def _find(site: Site, systems: tuple[System, ...], code: str | None, version: Any) -> CodeView:
     """The code's page in the first of `systems` that has it, valid in `version` if given."""
     if not code:
         raise BadQuery("missing parameter 'code'")
     missing: UnknownCode | None = None
     for system in systems:
         try:
-            page = code_page(site, code.strip(), system.value)
+            page = code_view(site, code.strip(), system.value)
         except UnknownCode as exc:
             missing = missing or exc
             continue
@@ -114,12 +114,12 @@ def _find(site: Site, systems: tuple[System, ...], code: str | None, version: An
     raise missing
 
 
-def _valid_in(site: Site, page: CodePage, version: str) -> bool:
-    code = site.catalog.get(page.code, page.system)
-    releases = [r.release for r in site.catalog.releases(page.system)]
+def _valid_in(site: Site, page: CodeView, version: str) -> bool:
+    releases = [r.release for r in site.codes.releases(page.system)]
     if version not in releases:
         raise BadQuery(f"unknown version {version[:20]!r}; known: {', '.join(releases)}")
-    return bool(code.first_release) and code.first_release <= version <= (code.last_release or "")
+    first, last = page.first_release, page.last_release
+    return bool(first) and first <= version <= (last or "")
 
 
 def _parameters(*items: tuple[str, str, Any]) -> dict[str, Any]:
@@ -201,7 +201,7 @@ def expand(site: Site, params: dict[str, Any]) -> dict[str, Any]:
     names = tuple(s.value for s in systems)
     if filter_text:
         result = run_search(
-            site.searcher,
+            site,
             str(filter_text),
             names,
             include_terminated=not active_only,
@@ -211,8 +211,8 @@ def expand(site: Site, params: dict[str, Any]) -> dict[str, Any]:
         total = result.total
         found = [(h.system, h.code, h.title, h.billable, h.status) for h in result.hits][:count]
     else:
-        codes, total = site.catalog.subtree("", names, limit=offset + count)
-        found = [(c.system, c.code, c.long_title, bool(c.billable), c.status) for c in codes]
+        codes, total = site.codes.subtree("", names, limit=offset + count)
+        found = [(c.system, c.code, c.title, c.billable, c.status) for c in codes]
         found = found[offset:]
     versions = {r.system: r.release for r in site.current}
     contains = []
@@ -248,7 +248,7 @@ def expand(site: Site, params: dict[str, Any]) -> dict[str, Any]:
 @lru_cache(maxsize=8)
 def capabilities(site: Site) -> dict[str, Any]:
     versions: dict[str, list[str]] = {}
-    for release in site.catalog.releases():
+    for release in site.manifest.releases:
         uri = FHIR_SYSTEMS[release.system]
         if release.release not in versions.setdefault(uri, []):
             versions[uri].append(release.release)

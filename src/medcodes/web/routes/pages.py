@@ -8,9 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request
 from starlette.responses import HTMLResponse, Response
 
-from medcodes.catalog.policies import policy_codes
-from medcodes.errors import BadQuery
-from medcodes.search.engine import Searcher
+from medcodes.api import parse_systems
 from medcodes.systems import System, code_key, parse_system
 from medcodes.web.codes import code_html, code_json
 from medcodes.web.context import (
@@ -23,11 +21,11 @@ from medcodes.web.context import (
     build_release_view,
     build_search_page,
 )
-from medcodes.web.deps import SearcherDep, SiteDep
+from medcodes.web.deps import SiteDep
 from medcodes.web.models import ManifestOut
 from medcodes.web.render import JSONOut, html_response, render_html
 from medcodes.web.routes.api import CODE_RESPONSES, ERRORS, CodeParam
-from medcodes.web.searching import MAX_Q, parse_systems, run_search
+from medcodes.web.searching import MAX_Q, run_search
 from medcodes.web.site import Site
 
 router = APIRouter(tags=["pages"], default_response_class=HTMLResponse)
@@ -44,10 +42,10 @@ async def home(site: SiteDep) -> HTMLResponse:
     return html_response("home.html", site, build_search_page("", None, 1, None))
 
 
-def _search_page(searcher: Searcher, q: str, system: str | None, page: int) -> SearchPage:
-    systems = parse_systems(system)
+def _search_page(site: Site, q: str, system: str | None, page: int) -> SearchPage:
+    systems = parse_systems(system or "")
     result = (
-        run_search(searcher, q, systems, limit=PER_PAGE, offset=(page - 1) * PER_PAGE)
+        run_search(site, q, systems, limit=PER_PAGE, offset=(page - 1) * PER_PAGE)
         if q.strip()
         else None
     )
@@ -57,25 +55,23 @@ def _search_page(searcher: Searcher, q: str, system: str | None, page: int) -> S
 @router.get("/search", responses=ERRORS)
 async def search(
     site: SiteDep,
-    searcher: SearcherDep,
     q: QParam = "",
     system: SearchSystem = None,
     page: PageParam = 1,
 ) -> HTMLResponse:
     """Search results as a page (paginated, filterable by system)."""
-    return html_response("search.html", site, _search_page(searcher, q, system, page))
+    return html_response("search.html", site, _search_page(site, q, system, page))
 
 
 @router.get("/search/results", responses=ERRORS)
 async def search_results(
     site: SiteDep,
-    searcher: SearcherDep,
     q: QParam = "",
     system: SearchSystem = None,
     page: PageParam = 1,
 ) -> HTMLResponse:
     """Only the results block of /search: what the instant search box swaps in."""
-    return html_response("_results.html", site, _search_page(searcher, q, system, page))
+    return html_response("_results.html", site, _search_page(site, q, system, page))
 
 
 @router.get("/code/{code}.json", response_class=JSONOut, responses=CODE_RESPONSES)
@@ -107,8 +103,8 @@ PolicyPath = Annotated[str, Path(max_length=60, description="L33394, A52370, FEP
 
 @lru_cache(maxsize=1024)
 def _policy(site: Site, policy_id: str, page: int) -> str:
-    listing = policy_codes(
-        site.catalog, policy_id, POLICY_CODES_PER_PAGE, (page - 1) * POLICY_CODES_PER_PAGE
+    listing = site.codes.policy(
+        policy_id, limit=POLICY_CODES_PER_PAGE, offset=(page - 1) * POLICY_CODES_PER_PAGE
     )
     return render_html(
         "policy.html", site, listing, page_number=page, per_page=POLICY_CODES_PER_PAGE
@@ -128,24 +124,10 @@ async def browse_index(site: SiteDep) -> HTMLResponse:
 
 
 @lru_cache(maxsize=1024)
-def _browse(site: Site, system: System, node_key: str | None, page: int) -> str:
-    catalog = site.catalog
+def _browse(site: Site, system: System, node: str | None, page: int) -> str:
     offset = (page - 1) * BROWSE_PER_PAGE
-    if node_key is None:
-        roots = catalog.roots(system)
-        node, ancestors, items, total = (
-            None,
-            [],
-            roots[offset : offset + BROWSE_PER_PAGE],
-            len(roots),
-        )
-    else:
-        node = catalog.get(node_key, system)
-        ancestors = catalog.ancestors(node)
-        items = catalog.children(node, limit=BROWSE_PER_PAGE, offset=offset)
-        total = catalog.count_children(node)
-    page_context = build_browse_page(system, node, ancestors, items, total, page)
-    return render_html("browse.html", site, page_context)
+    branch = site.codes.browse(system, node, limit=BROWSE_PER_PAGE, offset=offset)
+    return render_html("browse.html", site, build_browse_page(branch, page))
 
 
 @router.get("/browse/{system}", responses=ERRORS)
@@ -164,12 +146,11 @@ async def browse_node(
 
 @lru_cache(maxsize=256)
 def _releases(site: Site, page: int) -> str:
-    catalog = site.catalog
-    releases = sorted(catalog.releases(), key=lambda r: r.effective_date, reverse=True)
+    releases = sorted(site.codes.releases(), key=lambda r: r.effective_date, reverse=True)
     per_page = 5
     shown = releases[(page - 1) * per_page : page * per_page]
     views = [
-        build_release_view(r, catalog.release_changes(r.system, r.release), CHANGES_PREVIEW)
+        build_release_view(r, site.codes.release_changes(r.system, r.release), CHANGES_PREVIEW)
         for r in shown
     ]
     context = ReleasesPage(
@@ -189,15 +170,11 @@ async def releases(site: SiteDep, page: PageParam = 1) -> HTMLResponse:
 
 @lru_cache(maxsize=1024)
 def _release(site: Site, system: System, release: str, event: str | None, page: int) -> str:
-    catalog = site.catalog
-    found = [r for r in catalog.releases(system) if r.release == release]
-    if not found:
-        known = ", ".join(r.release for r in catalog.releases(system))
-        raise BadQuery(f"no {system} release {release!r} in this catalog; known: {known}")
-    changes = catalog.release_changes(system, release)
+    changes = site.codes.release_changes(system, release)  # BadQuery names the known ones
+    found = next(r for r in site.codes.releases(system) if r.release == release)
     if event:
         changes = {event: changes.get(event, [])}
-    view = build_release_view(found[0], changes, BROWSE_PER_PAGE, page)
+    view = build_release_view(found, changes, BROWSE_PER_PAGE, page)
     return render_html("releases.html", site, ReleasesPage([view], page, None, None))
 
 
@@ -222,13 +199,13 @@ async def docs(request: Request, site: SiteDep) -> HTMLResponse:
 @router.get("/-/manifest.json", response_model=ManifestOut, response_class=JSONOut, tags=["meta"])
 async def manifest(site: SiteDep) -> Response:
     """The catalog's build id and every official source file with its sha256."""
-    catalog = site.catalog
+    manifest = site.manifest
     return JSONOut(
         {
-            "build_id": site.build_id,
-            "built_at": site.built_at,
-            "releases": catalog.releases(),
-            "sources": list(site.sources.values()),
+            "build_id": manifest.build_id,
+            "built_at": manifest.built_at,
+            "releases": manifest.releases,
+            "sources": manifest.sources,
         }
     )
 

@@ -1,6 +1,6 @@
 """`medcodes serve`: run the web app (pages, JSON API, CTSS, FHIR) with uvicorn.
 
-Registered by `cli.py` as `app.command("serve")(handles_errors(serve_command))`.
+Registered in cli/__init__.py as `app.command("serve")(serve_command)`.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from typing import Annotated, Any
 
 import typer
 
+from medcodes.cli.common import handles_errors
 from medcodes.settings import Settings
 
 
@@ -50,11 +51,11 @@ def serve(
     import uvicorn
     from uvicorn.supervisors import Multiprocess
 
-    from medcodes.catalog.read import Catalog
+    from medcodes.api import Medcodes
 
     settings = Settings(**({"catalog": catalog} if catalog else {}))
     path = Path(settings.catalog).resolve()
-    Catalog(path).close()  # CatalogMissing now, with its fix, rather than in each worker
+    Medcodes(path).close()  # CatalogMissing now, with its fix, rather than in each worker
     os.environ["MEDCODES_CATALOG"] = str(path)  # the workers' Settings read it
     config = uvicorn.Config(
         "medcodes.web.app:create_app",
@@ -72,6 +73,7 @@ def serve(
     Multiprocess(config, sockets=[tcp_socket(host, port)]).run()
 
 
+@handles_errors
 def serve_command(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port.")] = 8000,

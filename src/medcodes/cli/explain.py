@@ -1,7 +1,7 @@
 """`medcodes explain ...`: show a code's explainer, generate explainers with an LLM, re-check them.
 
-Registered in cli.py (`app.add_typer(explain_app, name="explain")`); it imports the shared
-options and error handling from there.
+Registered in cli/__init__.py (`app.add_typer(explain_app, name="explain")`); shared options
+and error handling come from cli/common.py.
 
 `medcodes explain J9039` is short for `medcodes explain show J9039`: the group treats a first
 argument that is not one of its commands as a code.
@@ -9,20 +9,27 @@ argument that is not one of its commands as a code.
 
 from __future__ import annotations
 
-import functools
-import json
-import sys
 from dataclasses import asdict
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import click
 import typer
 from typer.core import TyperGroup
 
-from medcodes.cli import CatalogOpt, JsonOpt, err, handles_errors, out
-from medcodes.errors import MedcodesError
-from medcodes.settings import Settings
+from medcodes.cli.common import (
+    CatalogOpt,
+    CodeArg,
+    JsonOpt,
+    SystemOpt,
+    emit_json,
+    err,
+    handles_errors,
+    open_codes,
+    out,
+    settings,
+)
+from medcodes.cli.text import plain
 
 
 class CodeFirstGroup(TyperGroup):
@@ -51,45 +58,22 @@ StoreOpt = Annotated[
 ]
 
 
-def _paths(catalog: Path | None, store: Path | None) -> tuple[Path, Path]:
-    from medcodes.explain.store import default_store_path
-
-    config = Settings(**({"catalog": catalog} if catalog else {}))
-    return config.catalog, store or default_store_path(config.catalog)
-
-
-def _emit_json(value: Any) -> None:
-    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2, default=str) + "\n")
-
-
 @explain_app.command()
 @handles_errors
 def show(
-    code: Annotated[str, typer.Argument(help="A code in any form: J9039, e119, 0DTJ4ZZ.")],
-    system: Annotated[
-        str | None, typer.Option("--system", "-s", help="HCPCS, HCPCS-MOD, ICD10CM, ICD10PCS.")
-    ] = None,
+    code: CodeArg,
+    system: SystemOpt = None,
     catalog: CatalogOpt = None,
     store: StoreOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Print CODE's explainer, each section with where it comes from."""
-    from medcodes.catalog.read import Catalog
-    from medcodes.explain import ExplainerStore, explain_code
-    from medcodes.systems import parse_system
-
-    catalog_path, store_path = _paths(catalog, store)
-    with Catalog(catalog_path) as cat:
-        found = cat.get(code, parse_system(system) if system else None)
-        if store_path.is_file():
-            with ExplainerStore(store_path) as explainers:
-                explanation = explain_code(cat, found, explainers)
-        else:
-            explanation = explain_code(cat, found, None)
+    with open_codes(catalog, explainers=store) as codes:
+        explanation = codes.explain(code, system)
     if as_json:
-        _emit_json(asdict(explanation))
+        emit_json(explanation)
         return
-    say = functools.partial(out.print, markup=False)
+    say = plain(out)
     say(f"{explanation.code}  {explanation.title}")
     for caveat in explanation.caveats:
         say(f"  Note: {caveat}")
@@ -108,9 +92,12 @@ def show(
 @explain_app.command()
 @handles_errors
 def generate(
-    codes: Annotated[
+    codes_or_patterns: Annotated[
         list[str] | None,
-        typer.Argument(help="Codes or patterns (J9039, J90*, E11.); none = the whole catalog."),
+        typer.Argument(
+            metavar="CODES",
+            help="Codes or patterns (J9039, J90*, E11.); none = the whole catalog.",
+        ),
     ] = None,
     endpoint: Annotated[
         str | None,
@@ -141,47 +128,37 @@ def generate(
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    from medcodes.catalog.read import Catalog
-    from medcodes.explain import ExplainerStore
-    from medcodes.explain.generate import generate as run
-    from medcodes.explain.llm import PROMPT_VERSION, Backend, LLMError, LLMWriter
-    from medcodes.explain.select import select_codes
+    from medcodes.errors import MedcodesError
 
-    catalog_path, store_path = _paths(catalog, store)
-    config = Settings(**({"catalog": catalog_path}))
+    config = settings(catalog=catalog)
     endpoint = endpoint or config.llm_endpoint
     model = model or config.llm_model
     if not endpoint or not model:
-        raise LLMError("give --endpoint and --model (or MEDCODES_LLM_ENDPOINT/_MODEL)")
-    backend = Backend(
-        endpoint,
-        model,
-        config.llm_api_key,
-        response_format or config.llm_response_format,
-        max_tokens,
-        attempts=attempts,
-    )
-    writer = LLMWriter(backend)
-    with Catalog(catalog_path) as cat, ExplainerStore(store_path) as explainers:
-        chosen = select_codes(cat, codes or [])
-        with Progress(
+        raise MedcodesError("give --endpoint and --model (or MEDCODES_LLM_ENDPOINT/_MODEL)")
+    with (
+        open_codes(catalog, explainers=store) as codes,
+        Progress(
             TextColumn("{task.description:<24}"), BarColumn(), MofNCompleteColumn(), console=err
-        ) as bar:
-            task = bar.add_task("generating", total=len(chosen))
-            report = run(
-                cat,
-                explainers,
-                writer,
-                chosen,
-                PROMPT_VERSION,
-                concurrency,
-                retry_rejected,
-                progress=lambda code, outcome: bar.update(
-                    task, advance=1, description=f"{code} {outcome}"[:24]
-                ),
-            )
-    writer.close()
-    say = functools.partial(out.print, markup=False)
+        ) as bar,
+    ):
+        task = bar.add_task("generating", total=None)
+        report = codes.write_explainers(
+            codes_or_patterns or [],
+            endpoint=endpoint,
+            model=model,
+            api_key=config.llm_api_key,
+            response_format=response_format or config.llm_response_format,
+            max_tokens=max_tokens,
+            attempts=attempts,
+            concurrency=concurrency,
+            retry_rejected=retry_rejected,
+            progress=lambda code, outcome: bar.update(
+                task, advance=1, description=f"{code} {outcome}"[:24]
+            ),
+            total=lambda count: bar.update(task, total=count),
+        )
+        store_path = codes.explainer_store
+    say = plain(out)
     say(
         f"verified {report.verified}, rejected {report.rejected}, already stored "
         f"{report.cached}, nothing to write {report.nothing_to_write}, failed {len(report.failed)}"
@@ -195,15 +172,8 @@ def generate(
 @handles_errors
 def check(catalog: CatalogOpt = None, store: StoreOpt = None, as_json: JsonOpt = False) -> None:
     """Re-verify every stored explainer against the catalog and list the rejections."""
-    from medcodes.catalog.read import Catalog
-    from medcodes.explain import ExplainerStore
-    from medcodes.explain.generate import check as run
-
-    catalog_path, store_path = _paths(catalog, store)
-    if not store_path.is_file():
-        raise MedcodesError(f"no explainer store at {store_path}; run `medcodes explain generate`")
-    with Catalog(catalog_path) as cat, ExplainerStore(store_path) as explainers:
-        results = run(cat, explainers)
+    with open_codes(catalog, explainers=store) as codes:
+        results = codes.check_explainers()
     rows = [
         {
             "system": r.stored.system,
@@ -218,9 +188,9 @@ def check(catalog: CatalogOpt = None, store: StoreOpt = None, as_json: JsonOpt =
         for r in results
     ]
     if as_json:
-        _emit_json(rows)
+        emit_json(rows)
         return
-    say = functools.partial(out.print, markup=False)
+    say = plain(out)
     counts = {s: sum(r["status"] == s for r in rows) for s in ("verified", "rejected", "stale")}
     say(f"{len(rows)} stored: " + ", ".join(f"{n} {s}" for s, n in counts.items()))
     for row in rows:

@@ -1,0 +1,431 @@
+"""medcodes as a library: `Medcodes`, the one documented facade over a built catalog.
+
+The command line, the website and the MCP server are thin interfaces over this class; every
+answer is a frozen dataclass with `.to_dict()` and `.to_json()` (one serialiser, so the JSON
+of `/api/v1/codes/J9039`, `medcodes show J9039 --json` and MCP `get_code` is the same).
+
+    >>> from medcodes import Medcodes
+    >>> with Medcodes() as mc:  # the catalog `medcodes build` wrote (or MEDCODES_CATALOG)
+    ...     mc.search("blincyto").hits[0].code
+    'J9039'
+
+Interfaces import this module (and the small shared ones: `errors`, `settings`, `systems`,
+`serial`), never `catalog`, `search`, `similar` or `explain` (the import-linter contract in
+pyproject.toml): the types they need are re-exported here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from medcodes.answers import (
+    Branch,
+    CodeHistory,
+    CodePolicies,
+    Manifest,
+    SimilarCodes,
+    parse_day,
+    parse_systems,
+)
+from medcodes.build import build, build_steps, step_count
+from medcodes.catalog.policies import PolicyCodes, PolicyLink, policies_for, policy_codes
+from medcodes.catalog.read import Catalog, Code, HistoryEvent, Release, SourceFile
+from medcodes.catalog.validity import Validation, validate_code
+from medcodes.code_view import VIEW_CHILDREN, CodeRef, CodeView, build_code_view, code_url, ref
+from medcodes.errors import BadQuery
+from medcodes.explain import ExplainerStore, Explanation, default_store_path, explain_code
+from medcodes.search.model import MAX_LIMIT, Hit, SearchQuery, SearchResult
+from medcodes.settings import Settings
+from medcodes.similar import SimilarCode, similar_codes
+from medcodes.systems import parse_system
+
+if TYPE_CHECKING:
+    from medcodes.explain.generate import CheckResult, GenerateReport
+    from medcodes.search.engine import Searcher
+    from medcodes.search.evaluate import Scores
+
+__all__ = [
+    "Branch",
+    "Code",
+    "CodeHistory",
+    "CodePolicies",
+    "CodeRef",
+    "CodeView",
+    "Explanation",
+    "HistoryEvent",
+    "Hit",
+    "Manifest",
+    "Medcodes",
+    "PolicyCodes",
+    "PolicyLink",
+    "Release",
+    "SearchResult",
+    "SimilarCode",
+    "SimilarCodes",
+    "SourceFile",
+    "Validation",
+    "build",
+    "build_steps",
+    "code_url",
+    "parse_day",
+    "parse_systems",
+    "step_count",
+]
+MAX_CODE_CHARS = 40  # no code is longer; longer input is a mistake, not a code
+MAX_VALIDATE = 1000  # codes per validate() call
+
+
+class Medcodes:
+    """A built catalog, opened read-only: search, look up, explain and validate codes.
+
+    `path` defaults as on the command line: MEDCODES_CATALOG, else the per-user data dir;
+    a missing or foreign file raises CatalogMissing saying how to build one. `explainers`
+    is the generated-explainer store (default: beside the catalog; absent is fine).
+    `preload=True` opens the search index now (servers) rather than on the first search.
+    Close it, or use it as a context manager.
+
+    >>> mc = Medcodes()
+    >>> mc.code("e119").title
+    'Type 2 diabetes mellitus without complications'
+    >>> mc.close()
+    """
+
+    def __init__(
+        self,
+        path: str | Path | None = None,
+        *,
+        explainers: str | Path | None = None,
+        preload: bool = False,
+    ) -> None:
+        settings = Settings(catalog=Path(path) if path else None)  # argument > env > default
+        self.path = Path(settings.catalog)  # type: ignore[arg-type]
+        self._catalog = Catalog(self.path)
+        self._store_path = Path(explainers) if explainers else default_store_path(self.path)
+        if preload:
+            _ = self._searcher
+
+    def __enter__(self) -> Medcodes:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Medcodes({str(self.path)!r})"
+
+    def close(self) -> None:
+        self._catalog.close()
+        if self.__dict__.get("_explainers"):
+            self._explainers.close()
+
+    @cached_property
+    def _searcher(self) -> Searcher:
+        from medcodes.search.engine import Searcher
+
+        return Searcher(self._catalog)
+
+    @cached_property
+    def _explainers(self) -> ExplainerStore | None:
+        """Generated, verified explainers (`medcodes explain generate`), when a store exists."""
+        path = self._store_path
+        return ExplainerStore(path, read_only=True) if path.is_file() else None
+
+    @cached_property
+    def manifest(self) -> Manifest:
+        """The catalog's build id, releases and source files (with sha256).
+
+        >>> [(r.system, r.release) for r in mc.manifest.current][:2]
+        [('HCPCS', '2026-01'), ('HCPCS-MOD', '2026-01')]
+        """
+        meta = self._catalog.meta()
+        return Manifest(
+            path=str(self.path),
+            build_id=meta.get("build_id", ""),
+            built_at=meta.get("built_at", ""),
+            meta=meta,
+            releases=self._catalog.releases(),
+            sources=self._catalog.sources(),
+        )
+
+    # --- finding codes -----------------------------------------------------------------------
+    def search(
+        self,
+        text: str,
+        *,
+        systems: str | Iterable[str] | None = (),
+        billable_only: bool = False,
+        include_terminated: bool = False,
+        active_on: date | str | None = None,
+        within: str | None = None,
+        limit: int = 10,
+        offset: int = 0,
+        facets: bool = False,
+    ) -> SearchResult:
+        """Codes for words, brand or lay names, typos or a code, best first; each hit says
+        which rule matched. `systems`: names in any spelling (`"hcpcs,icd10cm"` or a list).
+        Exact code matches are always shown (labelled), whatever the filters.
+
+        >>> hit = mc.search("blincyto").hits[0]
+        >>> hit.code, hit.matched.rule, hit.matched.text
+        ('J9039', 'exact synonym', 'Blincyto')
+        >>> [h.code for h in mc.search("heart attack", systems="ICD10CM", limit=2).hits]
+        ['I21', 'I21.9']
+        """
+        if not 1 <= limit <= MAX_LIMIT or not 0 <= offset <= 10_000:
+            raise BadQuery(f"limit must be 1..{MAX_LIMIT} and offset 0..10000")
+        return self._searcher.search(
+            SearchQuery(
+                text=text if isinstance(text, str) else "",
+                systems=parse_systems(systems),
+                billable_only=billable_only,
+                include_terminated=include_terminated,
+                active_on=parse_day(active_on),
+                within=within,
+                limit=limit,
+                offset=offset,
+                facets=facets,
+            )
+        )
+
+    def get(self, code: str, system: str | None = None) -> Code:
+        """The catalog record of one code typed in any form (`e119`, ` E11.9 `): quick, no
+        blocks. UnknownCode carries close real codes; where a code exists in two systems
+        (`A0100`) and none is given, the active one wins.
+
+        >>> mc.get("e119").code, mc.get("A0100", "ICD10CM").code
+        ('E11.9', 'A01.00')
+        """
+        if not isinstance(code, str) or not code.strip():
+            raise BadQuery("give a code, e.g. J9039, E11.9 or 0DTJ4ZZ")
+        if len(code.strip()) > MAX_CODE_CHARS:
+            raise BadQuery(f"not a code: longer than {MAX_CODE_CHARS} characters")
+        return self._catalog.get(code, parse_system(system) if system else None)
+
+    def code(self, code: str, system: str | None = None) -> CodeView:
+        """The code view: everything known about one code, as every interface shows it
+        (descriptors, status and dates, names, decoded fields, notes, hierarchy, history,
+        explanation, policies, similar codes, the source files cited).
+
+        >>> view = mc.code("J9039")
+        >>> view.status_text, view.brand_names
+        ('active', ['Blincyto'])
+        >>> view.to_dict()["fields"][0]
+        {'name': 'PRICE1', 'label': 'Pricing indicator', 'value': '51', 'meaning': 'Drugs'}
+        """
+        found = self.get(code, system)
+        also = [other for other in self._catalog.lookup(code) if other.system != found.system]
+        details = self._catalog.details(found, children_limit=VIEW_CHILDREN)
+        return build_code_view(
+            details,
+            also,
+            self._sources_by_name,
+            explanation=explain_code(self._catalog, found, self._explainers),
+            policies=policies_for(self._catalog, found),
+            similar=similar_codes(self._catalog, found),
+        )
+
+    @cached_property
+    def _sources_by_name(self) -> dict[str, SourceFile]:
+        return {source.name: source for source in self.manifest.sources}
+
+    # --- about one code ----------------------------------------------------------------------
+    def explain(self, code: str, system: str | None = None) -> Explanation:
+        """Plain-language sections of one code, each with its provenance (official data
+        restated, or generated text that passed the verifier); the rest "not yet written".
+
+        >>> first = mc.explain("J9039").sections[0]
+        >>> first.title, first.provenance.writer
+        ('Summary', 'rules')
+        """
+        return explain_code(self._catalog, self.get(code, system), self._explainers)
+
+    def policies(self, code: str, system: str | None = None) -> CodePolicies:
+        """Medicare coverage documents (LCDs, articles) and health-plan policies that concern
+        the code, each once with its strongest reason.
+
+        >>> [link.why for link in mc.policies("J9039").policies][:1]
+        ['code listed']
+        """
+        found = self.get(code, system)
+        links = policies_for(self._catalog, found)
+        used = dict.fromkeys(link.policy.source for link in links)
+        cited = [self._sources_by_name[name] for name in used if name in self._sources_by_name]
+        return CodePolicies(ref(found), links, cited)
+
+    def similar(self, code: str, system: str | None = None, limit: int = 12) -> SimilarCodes:
+        """Codes similar to this one, each with why: predecessors, the same drug in other
+        units, listed together in a policy, similar meaning, siblings.
+
+        >>> next(s.code for s in mc.similar("J9039").similar if s.kind == "history")
+        'C9449'
+        """
+        if not 1 <= limit <= 50:
+            raise BadQuery("limit must be 1..50")
+        found = self.get(code, system)
+        return SimilarCodes(ref(found), similar_codes(self._catalog, found, limit))
+
+    def history(self, code: str, system: str | None = None) -> CodeHistory:
+        """What happened to the code in each release (added, revised, terminated, ...).
+
+        >>> [(e.event, e.effective_date) for e in mc.history("C9449").events]
+        [('added', '2015-04-01'), ('terminated', '2015-12-31')]
+        """
+        found = self.get(code, system)
+        return CodeHistory(ref(found), self._catalog.history(found))
+
+    def validate(
+        self,
+        codes: Sequence[str] | str,
+        on: date | str | None = None,
+        system: str | None = None,
+    ) -> list[Validation]:
+        """For each code as typed: known or not (with close real codes), written in its
+        official form, billable, and in force on day `on` (default: today), by its effective
+        and termination dates.
+
+        >>> [(v.verdict, v.code) for v in mc.validate(["E11.9", "E119"], on="2026-07-01")]
+        [('valid', 'E11.9'), ('not canonical', 'E11.9')]
+        >>> mc.validate(["C9449"], on="2026-07-01")[0].message
+        'C9449 ended on 2015-12-31'
+        """
+        items = [codes] if isinstance(codes, str) else list(codes)
+        if not items or len(items) > MAX_VALIDATE:
+            raise BadQuery(f"give 1 to {MAX_VALIDATE} codes")
+        if not all(isinstance(item, str) for item in items):
+            raise BadQuery("codes must be text, e.g. ['E11.9', 'J9039']")
+        day = parse_day(on) or date.today()
+        chosen = parse_system(system).value if system else None
+        return [validate_code(self._catalog, item[:200], day, chosen) for item in items]
+
+    # --- browsing and releases ---------------------------------------------------------------
+    def browse(
+        self, system: str, node: str | None = None, *, limit: int = 200, offset: int = 0
+    ) -> Branch:
+        """The top of a system's tree (chapters, sections, groups), or one node and a page of
+        its children, in official order.
+
+        >>> [c.code for c in mc.browse("ICD10CM", "E11").items][:2]
+        ['E11.0', 'E11.1']
+        """
+        chosen = parse_system(system)
+        if node is None:
+            roots = self._catalog.roots(chosen)
+            return Branch(
+                chosen, None, [], [ref(c) for c in roots[offset : offset + limit]], len(roots)
+            )
+        found = self.get(node, chosen)
+        return Branch(
+            chosen,
+            ref(found),
+            [ref(c) for c in self._catalog.ancestors(found)],
+            [ref(c) for c in self._catalog.children(found, limit=limit, offset=offset)],
+            self._catalog.count_children(found),
+        )
+
+    def subtree(
+        self, prefix: str = "", systems: str | Iterable[str] | None = (), limit: int = 50
+    ) -> tuple[list[CodeRef], int]:
+        """Codes whose lookup form starts with `prefix`, in official order, and their total."""
+        codes, total = self._catalog.subtree(prefix, parse_systems(systems), limit)
+        return [ref(c) for c in codes], total
+
+    def releases(self, system: str | None = None) -> list[Release]:
+        """Every release held, oldest first per system."""
+        return self._catalog.releases(parse_system(system) if system else None)
+
+    def release_changes(self, system: str, release: str) -> dict[str, list[CodeRef]]:
+        """What one release added, revised and terminated, in official order.
+
+        >>> len(mc.release_changes("ICD10CM", "FY2027")["added"])
+        238
+        """
+        chosen = parse_system(system)
+        known = [r.release for r in self._catalog.releases(chosen)]
+        if release not in known:
+            raise BadQuery(
+                f"no {chosen} release {release[:20]!r} in this catalog; known: {', '.join(known)}"
+            )
+        changes = self._catalog.release_changes(chosen, release)
+        return {event: [ref(c) for c in codes] for event, codes in changes.items()}
+
+    # `diff(a, b)` (release against release) belongs here, beside release_changes (issue 11).
+
+    def policy(self, policy_id: str, *, limit: int = 500, offset: int = 0) -> PolicyCodes:
+        """A policy (`L33394`, `A52370`, `FEP-5.21.51`) and the codes it concerns."""
+        return policy_codes(self._catalog, policy_id, limit, offset)
+
+    # --- maintenance (the CLI's build, eval, explain generate/check, similar embed) ---------
+    def evaluate(self, query_set: Path) -> dict[str, Scores]:
+        """hit@1, hit@10 and MRR of a query set (TSV: query, accepted codes, kind), per kind."""
+        from medcodes.search.evaluate import evaluate, read_query_set
+
+        queries = read_query_set(query_set)
+        return evaluate(queries, lambda text: [h.code for h in self.search(text).hits])
+
+    def write_explainers(
+        self,
+        codes: Sequence[str],
+        *,
+        endpoint: str,
+        model: str,
+        api_key: str | None = None,
+        response_format: str = "json_schema",
+        max_tokens: int = 900,
+        attempts: int = 3,
+        concurrency: int = 2,
+        retry_rejected: bool = False,
+        progress: Callable[[str, str], None] | None = None,
+        total: Callable[[int], None] | None = None,
+    ) -> GenerateReport:
+        """Write, verify and store explainers (an OpenAI-compatible LLM at `endpoint`) for the
+        sections the rules writer leaves empty, for `codes` (patterns; empty: every code).
+        Resumable: codes already written for the same descriptor, prompt and model are skipped.
+        `total` is told how many codes were chosen before the first is written."""
+        from medcodes.explain.generate import generate
+        from medcodes.explain.llm import PROMPT_VERSION, Backend, LLMWriter
+        from medcodes.explain.select import select_codes
+
+        backend = Backend(endpoint, model, api_key, response_format, max_tokens, attempts=attempts)
+        writer = LLMWriter(backend)
+        try:
+            with ExplainerStore(self._store_path) as store:
+                chosen = select_codes(self._catalog, list(codes))
+                if total:
+                    total(len(chosen))
+                return generate(
+                    self._catalog, store, writer, chosen, PROMPT_VERSION, concurrency,
+                    retry_rejected, progress,
+                )  # fmt: skip
+        finally:
+            writer.close()
+
+    def check_explainers(self) -> list[CheckResult]:
+        """Re-verify every stored explainer against this catalog; records each verdict."""
+        from medcodes.errors import MedcodesError
+        from medcodes.explain.generate import check
+
+        if not self._store_path.is_file():
+            raise MedcodesError(
+                f"no explainer store at {self._store_path}; run `medcodes explain generate`"
+            )
+        with ExplainerStore(self._store_path) as store:
+            return check(self._catalog, store)
+
+    @property
+    def explainer_store(self) -> Path:
+        """Where generated explainers are kept (it may not exist yet)."""
+        return self._store_path
+
+    def embed_similar(
+        self, progress: Callable[[int, int], None] | None = None
+    ) -> tuple[int, int, Path]:
+        """Sentence-embed every billable code's title for "similar meaning" (optional packages,
+        ~12 minutes once); returns (codes, newly embedded, folder)."""
+        from medcodes.similar.embeddings import embed_catalog, embeddings_dir
+
+        codes, new = embed_catalog(self.path, progress=progress)
+        return codes, new, embeddings_dir(self.path)
