@@ -32,12 +32,14 @@ from medcodes.answers import (
     parse_systems,
 )
 from medcodes.build import build, build_steps, step_count
+from medcodes.catalog.knowledge_read import CodeKnowledge, KnowledgeReader
 from medcodes.catalog.policies import PolicyCodes, PolicyLink, policies_for, policy_codes
 from medcodes.catalog.read import Catalog, Code, HistoryEvent, Release, SourceFile
 from medcodes.catalog.validity import Validation, validate_code
 from medcodes.code_view import VIEW_CHILDREN, CodeRef, CodeView, build_code_view, code_url, ref
 from medcodes.errors import BadQuery
 from medcodes.explain import ExplainerStore, Explanation, default_store_path, explain_code
+from medcodes.explain.coverage import KnowledgeStats, knowledge_stats
 from medcodes.search.model import MAX_LIMIT, Hit, SearchQuery, SearchResult
 from medcodes.settings import Settings
 from medcodes.similar import SimilarCode, similar_codes
@@ -52,12 +54,14 @@ __all__ = [
     "Branch",
     "Code",
     "CodeHistory",
+    "CodeKnowledge",
     "CodePolicies",
     "CodeRef",
     "CodeView",
     "Explanation",
     "HistoryEvent",
     "Hit",
+    "KnowledgeStats",
     "Manifest",
     "Medcodes",
     "PolicyCodes",
@@ -226,7 +230,22 @@ class Medcodes:
             explanation=explain_code(self._catalog, found, self._explainers),
             policies=policies_for(self._catalog, found),
             similar=similar_codes(self._catalog, found),
+            knowledge=self._knowledge.code_knowledge(found) if self._knowledge.present else None,
         )
+
+    @cached_property
+    def _knowledge(self) -> KnowledgeReader:
+        return KnowledgeReader(self._catalog)
+
+    def knowledge_stats(self) -> KnowledgeStats:
+        """Links from plain-language documents to codes per kind and source, and per code
+        system the share of billable codes with at least one section quoted from a source.
+
+        >>> stats = mc.knowledge_stats()
+        >>> next(c.system for c in stats.coverage if c.with_section)
+        'ICD10CM'
+        """
+        return knowledge_stats(self._catalog)
 
     @cached_property
     def _sources_by_name(self) -> dict[str, SourceFile]:

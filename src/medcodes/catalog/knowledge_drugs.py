@@ -74,24 +74,34 @@ def drug_words(text: str) -> frozenset[str]:
     return frozenset(found)
 
 
-def descriptor_identity(descriptor: str) -> frozenset[str]:
-    """The drug a HCPCS descriptor bills, as words; empty when it names none.
+def descriptor_parts(descriptor: str) -> list[str]:
+    """A descriptor's comma parts without parentheses and the form ("Injection")."""
+    parts = [p.strip() for p in _PARENS.sub(" ", descriptor).split(",") if p.strip()]
+    return parts[1:] if parts and _FORMS.match(parts[0]) else parts
+
+
+def descriptor_identity(descriptor: str, drugs: frozenset[str] | None = None) -> frozenset[str]:
+    """The drug a HCPCS descriptor bills, as words; empty when it names none. A later part
+    joined by "and" adds a second drug when it names one (`drugs`: the words naming the drug
+    of some "Injection, <drug>, ..." descriptor); "including leukapheresis and dose
+    preparation" adds none.
 
     >>> sorted(descriptor_identity("Injection, trastuzumab, 10 mg and hyaluronidase-oysk"))
     ['hyaluronidase', 'trastuzumab']
     >>> sorted(descriptor_identity("Injection, doxorubicin hydrochloride, liposomal, 10 mg"))
     ['doxorubicin', 'liposomal']
     """
-    parts = [p.strip() for p in _PARENS.sub(" ", descriptor).split(",") if p.strip()]
-    if parts and _FORMS.match(parts[0]):
-        parts = parts[1:]
+    parts = descriptor_parts(descriptor)
     if not parts:
         return frozenset()
     identity = set(drug_words(parts[0]))
     for part in parts[1:]:
         lowered = part.casefold()
-        if " and " in f" {lowered} " or any(q in lowered for q in IDENTITY_QUALIFIERS):
+        if any(q in lowered for q in IDENTITY_QUALIFIERS):
             identity |= drug_words(part)
+        elif " and " in f" {lowered} ":
+            named = drug_words(part)
+            identity |= named if drugs is None else named & drugs
     return frozenset(identity)
 
 
@@ -142,8 +152,13 @@ class DrugIndex:
 
     def __init__(self, codes: Iterable[DrugCode], pages: Iterable[DrugPage]) -> None:
         self._by_identity: dict[frozenset[str], list[tuple[DrugCode, _Named]]] = defaultdict(list)
+        codes = list(codes)
+        drugs = frozenset(  # the words naming the drug of "Injection, <drug>, ..." lines
+            word for code in codes if _FORMS.match(code.title.split(",")[0].strip())
+            for part in descriptor_parts(code.title)[:1] for word in drug_words(part)
+        )  # fmt: skip
         for code in codes:
-            identity = descriptor_identity(code.title)
+            identity = descriptor_identity(code.title, drugs)
             if identity:
                 generic = _PARENS.sub(" ", code.title).split(",")
                 named = _named(",".join(generic[:2]), code.title)
@@ -158,7 +173,8 @@ class DrugIndex:
         Salts count only where NCI has pages for two salts of one drug (Etoposide and
         Etoposide Phosphate); a form the page names ("Carmustine Implant", "Fluorouracil
         (Topical)") must be the code's form; and a code whose NDCs are sold under brands the
-        page does not list is another product (Lemtrada is alemtuzumab, but not Campath).
+        page does not list is another product (Lemtrada is alemtuzumab, but not Campath);
+        a page listing no brand cannot say so.
         """
         named = _named(page.title, page.title)
         if not named.identity:
@@ -173,7 +189,7 @@ class DrugIndex:
             ):
                 continue
             products = {p for p in code.products if not drug_words(p) <= named.identity}
-            if products and not products & brands:
+            if brands and products and not products & brands:
                 continue
             evidence = f'HCPCS descriptor of {code.code} "{code.title}" names {page.title}'
             shared = sorted(brands & code.products)

@@ -19,6 +19,12 @@ INDICATION = "indication"
 _DOCUMENT_COLUMNS = "d.id, d.source, d.collection, d.title, d.url, d.date, d.file"
 
 
+def _document(row: tuple[object, ...]) -> KnowledgeDocument:
+    """A document from the first seven columns of `_DOCUMENT_COLUMNS`."""
+    source = str(row[1])
+    return KnowledgeDocument(*row[:7], PUBLISHERS.get(source, source))  # type: ignore[arg-type]
+
+
 @dataclass(frozen=True, slots=True)
 class KnowledgeDocument:
     """A document as a page cites it."""
@@ -30,10 +36,7 @@ class KnowledgeDocument:
     url: str
     date: str
     file: str  # under the knowledge folder
-
-    @property
-    def publisher(self) -> str:
-        return PUBLISHERS.get(self.source, self.source)
+    publisher: str  # as the page's badge names it: MedlinePlus, NCI, MedQuAD
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,10 +122,17 @@ class KnowledgeReader:
             (code.id,),
         )
         return [
-            DocumentLink(KnowledgeDocument(*row[:7]), row[7], row[8], row[9], row[10], row[11],
-                         bool(row[12]), row[13])
+            DocumentLink(_document(row), row[7], row[8], row[9], row[10], row[11], bool(row[12]),
+                         row[13])
             for row in rows
         ]  # fmt: skip
+
+    def document(self, document_id: int) -> KnowledgeDocument:
+        row = self.catalog.conn.execute(
+            f"SELECT {_DOCUMENT_COLUMNS} FROM knowledge_documents d WHERE d.id = ?",
+            (document_id,),
+        ).fetchone()
+        return _document(row)
 
     def passages(self, document: KnowledgeDocument) -> list[KnowledgePassage]:
         if not self.present:
@@ -173,7 +183,7 @@ class KnowledgeReader:
         ).fetchall()
         drugs: dict[int, ApprovedDrug] = {}
         for row in rows:
-            document = KnowledgeDocument(*row[:7])
+            document = _document(row)
             if document.id in drugs:
                 continue
             codes = self._code_refs(

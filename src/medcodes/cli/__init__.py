@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from medcodes.cli import build, codes, explain, policies, search, serve
+from medcodes.cli import build, codes, explain, knowledge, policies, search, serve
 from medcodes.settings import Settings
 
 app = typer.Typer(
@@ -43,3 +43,4 @@ app.command("policies")(policies.policies_command)
 app.command("serve")(serve.serve_command)
 app.add_typer(explain.explain_app, name="explain")
 app.add_typer(policies.similar_app, name="similar")
+app.add_typer(knowledge.knowledge_app, name="knowledge")

@@ -80,7 +80,7 @@ SECTION_RULES: tuple[SectionRule, ...] = (
     SectionRule("causes", DIAGNOSIS,
                 heading=r"\bcaus(?:e|es|ed)\b|\brisk\b|\bat risk\b|\bgenetic changes\b|\binherit",
                 qtypes=("causes", "susceptibility", "genetic changes", "inheritance"),
-                lead=r"\bcaused by\b|\bthe cause\b|\brisk factors?\b"),
+                lead=r"\bcaused by\b|\bthe cause\b|\brisk factors?\b|\bcauses of\b[^.]*\binclude"),
     SectionRule("diagnosis", DIAGNOSIS,
                 heading=r"diagnos|\btests?\b|\bexams?\b", qtypes=("exams and tests",),
                 lead=r"\bdiagnos|\btests?\b[^.]*\b(?:show|find|check)"),
@@ -181,6 +181,15 @@ class ExcerptWriter:
             if written:
                 used.append((link, passages, written))
         return used
+
+
+def quotable_sections(passages: list[KnowledgePassage], profile: str, name: str) -> set[str]:
+    """The sections a document linked by `name` can quote on a page of `profile`."""
+    usable = usable_passages(passages, name)
+    found = {key for key, chosen in _by_section(usable, profile).items() if chosen}
+    if profile == PROCEDURE:
+        found |= set(_stated(usable))
+    return found
 
 
 def _same_subject(first: DocumentLink, other: DocumentLink, profile: str) -> bool:
