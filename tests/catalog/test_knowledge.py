@@ -141,3 +141,55 @@ def test_malformed_knowledge_files_become_warnings_not_failures(tmp_path: Path) 
     (warning,) = loaded.warnings
     assert warning.startswith("knowledge: skipped medquad/7_X_QA/1.xml, line 1: broken XML (")
     assert [m.name for m in loaded.manifest] == ["knowledge-medquad-7_X_QA"]
+
+
+def test_a_quality_reporting_code_bills_no_procedure(knowledge: KnowledgeReader) -> None:
+    """Audit find: G9348 ("Ct scan ... ordered at the time of diagnosis for documented
+    reasons") reports a quality measure; it is not a CT scan."""
+    assert linked(knowledge, "G9348") == []
+    assert "MRI Scans" in linked(knowledge, "C8903")  # "Magnetic resonance imaging ..., breast"
+
+
+def test_a_sections_catch_all_table_is_not_what_the_section_is_named(
+    knowledge: KnowledgeReader,
+) -> None:
+    """Audit find: DTY18ZZ "Hyperthermia of Ureter" sits in section D, Radiation Therapy,
+    in its "Other Radiation" table; hyperthermia is not radiation therapy."""
+    assert "Radiation Therapy" not in linked(knowledge, "DTY18ZZ")
+    assert linked(knowledge, "D9071ZZ") == ["Radiation Therapy"]  # beam radiation
+
+
+def test_a_code_that_uses_the_name_for_something_else_does_not_inherit(
+    knowledge: KnowledgeReader,
+) -> None:
+    """Audit find: R40.2253 "Coma scale, best verbal response, oriented" sits under R40.2
+    Coma, but a coma scale with an oriented patient is not a coma; nor is "Glaucoma suspect"
+    glaucoma. Codes still about the header's subject keep its link."""
+    assert "Coma" not in linked(knowledge, "R40.2253")
+    assert "Coma" in linked(knowledge, "R40.20")
+    assert "Glaucoma" not in linked(knowledge, "H40.001")
+    assert "Glaucoma" in linked(knowledge, "H40.1491")
+
+
+def test_an_index_entry_giving_a_header_does_not_spread_to_its_codes(
+    knowledge: KnowledgeReader,
+) -> None:
+    """Audit find: the index gave "Aciduria, glutaric, type III" as E71.5- (more characters
+    needed) and the link spread to the codes below E71.5, other peroxisomal disorders
+    (E71.510 Zellweger syndrome). An index link now stays on the code the index gives."""
+    (spread,) = knowledge.catalog.conn.execute(
+        "SELECT count(*) FROM knowledge_links WHERE rule = 'index' AND anchor_id != code_id"
+    ).fetchone()
+    assert spread == 0
+    assert "Zellweger Syndrome" in linked(knowledge, "E71.510")
+
+
+def test_medquad_synonyms_do_not_link(knowledge: KnowledgeReader) -> None:
+    """Audit find: "B-cell lymphoma", listed among the synonyms of Plasmablastic lymphoma,
+    put that document on C85.1- "Unspecified B-cell lymphoma"."""
+    assert "Plasmablastic lymphoma" not in linked(knowledge, "C85.15")
+    (by_synonym,) = knowledge.catalog.conn.execute(
+        "SELECT count(*) FROM knowledge_links l JOIN knowledge_documents d "
+        "ON d.id = l.document_id WHERE d.source = 'medquad' AND l.name != d.title"
+    ).fetchone()
+    assert by_synonym == 0

@@ -234,13 +234,29 @@ class ConditionIndex:
                 evidence = f'ICD-10-CM title of {node.code} "{node.title}" names that site'
                 yield Anchor(entry.node_id, CANCER, name, evidence)
 
-    def below(self, code_id: int) -> Iterator[int]:
-        """Every code under a header, depth first."""
+    def below_naming(self, code_id: int, name: frozenset[str]) -> Iterator[int]:
+        """The codes under a header that are still what the header's link names: a code
+        whose head phrase uses the name as a modifier of something else ("Coma scale, eyes
+        open" under R40.2 Coma, "Glaucoma suspect" under Glaucoma) is left out, with the
+        codes under it."""
+        allowed = name | set(words(self.nodes[code_id].title))
         pending = list(self.children.get(code_id, ()))
         while pending:
             node_id = pending.pop()
+            head = _head_words(self.nodes[node_id].title)
+            if name & set(head) and head[-1] not in allowed:
+                continue
             yield node_id
             pending += self.children.get(node_id, ())
+
+
+def _head_words(title: str) -> tuple[str, ...]:
+    """The words of a title before its first comma or preposition ("Coma scale")."""
+    lowered = f" {title.casefold()} "
+    cuts = [lowered.find(s) for s in (*SITE_SPLITTERS, *OPEN_SPLITTERS, *BLOCKING_SPLITTERS)]
+    cuts += [lowered.find(mark) for mark in (",", "(")]
+    cut = min((c for c in cuts if c > 0), default=len(lowered))
+    return words(lowered[:cut]) or ("",)
 
 
 def _site_head(complement: str) -> frozenset[str]:

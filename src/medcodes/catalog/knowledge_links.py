@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TypeVar
 
-from medcodes.catalog.knowledge_conditions import RULE_STRENGTH, Anchor, ConditionIndex
+from medcodes.catalog.knowledge_conditions import INDEX, RULE_STRENGTH, Anchor, ConditionIndex
 from medcodes.catalog.knowledge_drugs import DrugIndex, DrugPage
 from medcodes.catalog.knowledge_names import Name, document_names, words
 from medcodes.catalog.knowledge_procedures import (
@@ -128,8 +128,10 @@ class Linker:
                 use,
             )
             yield link
+            if anchor.rule == INDEX:
+                continue  # an index entry giving a header ("E71.5-") leaves the code open
             anchor_code = self.code_of[anchor.code_id]
-            for code_id in self.conditions.below(anchor.code_id):
+            for code_id in self.conditions.below_naming(anchor.code_id, anchor.name.words):
                 evidence = f"{anchor.evidence}; {self.code_of[code_id]} is under {anchor_code}"
                 yield Link(
                     position,

@@ -101,7 +101,9 @@ def document_names(document: Document) -> list[Name]:
     """The names a document is known by, best first: its title (and a PDQ summary's cancer
     name), a MeSH heading only when it restates the title (every word of the title and at most
     one more: "Diabetes Mellitus, Type 2" for Diabetes Type 2; MeSH headings are often broader,
-    "Leukemia, Lymphoid" on Acute Lymphocytic Leukemia, or narrower), then also-called names.
+    "Leukemia, Lymphoid" on Acute Lymphocytic Leukemia, or narrower), then NLM's also-called
+    names. MedQuAD's synonyms are not used: GARD lists broader and related names among them
+    ("B-cell lymphoma" for Plasmablastic lymphoma).
     Abbreviations ("ALL", "AML") and one-word names shorter than four letters are left out:
     they collide with ordinary words."""
     title_words = frozenset(words(document.title))
@@ -112,7 +114,8 @@ def document_names(document: Document) -> list[Name]:
     if document.source == NCI_PDQ:
         synonym_origin = "pdq-title"
     candidates += [(part, "title-part") for part in _title_parts(document)]
-    candidates += [(name, synonym_origin) for name in document.also_called]
+    if document.source != MEDQUAD:  # MedQuAD synonyms include broader and related names
+        candidates += [(name, synonym_origin) for name in document.also_called]
     for heading in document.mesh:
         mesh_words = frozenset(words(_invert(heading)))
         if title_words and title_words <= mesh_words and len(mesh_words - title_words) <= 1:

@@ -39,6 +39,9 @@ _PHRASE_END = re.compile(
     r"when|that|which|used|under|over)\s|\(|\d"
 )
 DEVICE_PREFIXES = ("A4", "A5", "A6", "A7", "A8", "A9", "E", "K", "L", "V")
+# CMS quality-data codes report a measure ("Ct scan of the paranasal sinuses ordered at the
+# time of diagnosis for documented reasons"), they bill no service: G8000-G9999, M1000-M1999.
+QUALITY_REPORTING_PREFIXES = ("G8", "G9", "M1")
 # What may stand before the name in a descriptor's leading phrase ("screening colonoscopy",
 # "digital hearing aid"); anything else ("Patients who have had a hysterectomy", "Low dose ct
 # scan") says the line is about something else or something narrower.
@@ -77,7 +80,12 @@ class ProcedureIndex:
             key = frozenset(essential) - PCS_TOLERATED
             self._pcs[key].append((heading, code_id, code, frozenset(essential) | optional))
         self._tables: dict[frozenset[str], set[tuple[str, int, str]]] = defaultdict(set)
-        for table, position, label in pcs_table_labels:
+        labels = list(pcs_table_labels)
+        others = {table for table, position, label in labels if _is_catch_all(position, label)}
+        for table, position, label in labels:
+            if position == 1 and table in others:
+                continue  # "Other Radiation" (hyperthermia, laser thermal therapy) is not
+                # what its section's name says
             for alternative in _alternatives(label):
                 self._tables[frozenset(words(alternative))].add((table, position, label))
         self._codes_of_table: dict[str, list[tuple[int, str]]] = defaultdict(list)
@@ -85,6 +93,8 @@ class ProcedureIndex:
             self._codes_of_table[code[:3]].append((code_id, code))
         self._phrases: dict[str, list[tuple[int, str, tuple[str, ...], str]]] = defaultdict(list)
         for code_id, code, title in hcpcs_titles:
+            if code.startswith(QUALITY_REPORTING_PREFIXES):
+                continue
             for phrase in leading_phrases(title):
                 said = words(phrase)
                 if said:
@@ -132,6 +142,11 @@ def leading_phrases(title: str) -> list[str]:
         if phrase.strip():
             phrases.append(phrase.strip())
     return phrases
+
+
+def _is_catch_all(position: int, label: str) -> bool:
+    """A table whose third character is a catch-all ("Other Radiation", "Other Imaging")."""
+    return position == 3 and label.startswith("Other ")
 
 
 def _alternatives(label: str) -> list[str]:
