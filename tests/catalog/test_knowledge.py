@@ -176,12 +176,18 @@ def test_an_index_entry_giving_a_header_does_not_spread_to_its_codes(
 ) -> None:
     """Audit find: the index gave "Aciduria, glutaric, type III" as E71.5- (more characters
     needed) and the link spread to the codes below E71.5, other peroxisomal disorders
-    (E71.510 Zellweger syndrome). An index link now stays on the code the index gives."""
-    (spread,) = knowledge.catalog.conn.execute(
-        "SELECT count(*) FROM knowledge_links WHERE rule = 'index' AND anchor_id != code_id"
-    ).fetchone()
-    assert spread == 0
-    assert "Zellweger Syndrome" in linked(knowledge, "E71.510")
+    (E71.510 Zellweger syndrome). An index link now reaches only the codes restating the
+    header's title: C92.0- Acute myeloblastic leukemia, in remission or not."""
+    spread = knowledge.catalog.conn.execute(
+        "SELECT c.long_title, a.long_title FROM knowledge_links l "
+        "JOIN codes c ON c.id = l.code_id JOIN codes a ON a.id = l.anchor_id "
+        "WHERE l.rule = 'index' AND l.anchor_id != l.code_id"
+    ).fetchall()
+    assert spread and all(
+        code.casefold().startswith(header.casefold().removesuffix(", unspecified"))
+        for code, header in spread
+    )
+    assert linked(knowledge, "E71.510") == ["Zellweger Syndrome"]
 
 
 def test_medquad_synonyms_do_not_link(knowledge: KnowledgeReader) -> None:

@@ -234,17 +234,25 @@ class ConditionIndex:
                 evidence = f'ICD-10-CM title of {node.code} "{node.title}" names that site'
                 yield Anchor(entry.node_id, CANCER, name, evidence)
 
-    def below_naming(self, code_id: int, name: frozenset[str]) -> Iterator[int]:
+    def below_naming(
+        self, code_id: int, name: frozenset[str], restating: bool = False
+    ) -> Iterator[int]:
         """The codes under a header that are still what the header's link names: a code
         whose head phrase uses the name as a modifier of something else ("Coma scale, eyes
         open" under R40.2 Coma, "Glaucoma suspect" under Glaucoma) is left out, with the
-        codes under it."""
-        allowed = name | set(words(self.nodes[code_id].title))
+        codes under it. `restating`: only codes whose title starts with the header's (an
+        index entry giving "C92.0-" means its remission states; one giving "E71.5-" leaves
+        open which of the peroxisomal disorders below it)."""
+        title = self.nodes[code_id].title
+        allowed = name | set(words(title))
+        stem = title.casefold().removesuffix(", unspecified")
         pending = list(self.children.get(code_id, ()))
         while pending:
             node_id = pending.pop()
             head = _head_words(self.nodes[node_id].title)
             if name & set(head) and head[-1] not in allowed:
+                continue
+            if restating and not self.nodes[node_id].title.casefold().startswith(stem):
                 continue
             yield node_id
             pending += self.children.get(node_id, ())

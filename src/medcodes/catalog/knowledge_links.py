@@ -128,10 +128,11 @@ class Linker:
                 use,
             )
             yield link
-            if anchor.rule == INDEX:
-                continue  # an index entry giving a header ("E71.5-") leaves the code open
             anchor_code = self.code_of[anchor.code_id]
-            for code_id in self.conditions.below_naming(anchor.code_id, anchor.name.words):
+            below = self.conditions.below_naming(
+                anchor.code_id, anchor.name.words, restating=anchor.rule == INDEX
+            )
+            for code_id in below:
                 evidence = f"{anchor.evidence}; {self.code_of[code_id]} is under {anchor_code}"
                 yield Link(
                     position,
