@@ -296,7 +296,7 @@ def _quotable(card: FactsCard) -> list[str]:
         fragments.update(
             part.strip()
             for part in parts
-            if len(part.strip()) >= MIN_QUOTED_FACT or fact.key in NAME_FACT_KEYS
+            if part.strip() and (len(part.strip()) >= MIN_QUOTED_FACT or fact.key in NAME_FACT_KEYS)
         )
     return sorted(fragments, key=len, reverse=True)
 
