@@ -23,17 +23,24 @@ def build_steps() -> dict[str, Any]:
     `extra_steps` (loaders), `enrichers` (tables computed from the written catalog) and
     `derived` (artifacts beside the catalog, swapped in with it)."""
     from medcodes.catalog.knowledge import KnowledgeStep
+    from medcodes.catalog.load_billing import BillingStep
     from medcodes.catalog.load_policies import PoliciesStep
     from medcodes.search.index import prepare_index
     from medcodes.similar.build import compute_similar
 
     policies = PoliciesStep()  # one per build: load() keeps what write() inserts
-    knowledge = KnowledgeStep()
+    billing = BillingStep()  # NDC packages, payment limits, MUEs, CMS-HCC (issue 14)
+    knowledge = KnowledgeStep()  # plain-language documents linked to codes (issue 9)
     return {
-        "extra_steps": (("policies", policies.load), ("knowledge", knowledge.load)),
+        "extra_steps": (
+            ("policies", policies.load),
+            ("billing facts", billing.load),
+            ("knowledge", knowledge.load),
+        ),
         "enrichers": (
             ("policies", policies.write),
             ("similar codes", compute_similar),
+            ("billing facts", billing.write),
             ("knowledge links", knowledge.write),
         ),
         "derived": (("search index", prepare_index),),
