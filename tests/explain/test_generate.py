@@ -66,7 +66,11 @@ def test_rules_sections_are_never_replaced(catalog: Catalog, tmp_path: Path) -> 
     from medcodes.explain.facts import descriptor_hash
     from medcodes.explain.model import Draft
 
-    drafts = (Draft("usage", items=("Generated usage.",)), Draft("symptoms", "Thirst."))
+    drafts = (
+        Draft("usage", items=("Generated usage.",)),
+        Draft("symptoms", "Thirst."),
+        Draft("outlook", "Generated outlook."),
+    )
     stored = StoredExplainer(
         "ICD10CM",
         "E11.9",
@@ -84,7 +88,12 @@ def test_rules_sections_are_never_replaced(catalog: Catalog, tmp_path: Path) -> 
     usage = found["usage"]
     assert usage.provenance is not None and usage.provenance.writer == "rules"
     assert "Generated usage." not in usage.items
-    assert found["symptoms"].text == "Thirst." and found["symptoms"].provenance.writer == "m"
+    # MedlinePlus's quoted symptoms come before a generated text; a section no source fills
+    # takes the verified generated one
+    assert found["symptoms"].provenance.writer == "excerpt" and found["symptoms"].text != "Thirst."
+    assert (
+        found["outlook"].text == "Generated outlook." and found["outlook"].provenance.writer == "m"
+    )
 
 
 def test_adcetris_answer_is_rejected_stored_with_reasons_and_not_shown(
