@@ -99,6 +99,8 @@ class Searcher:
         self.shape_rules: dict[str, Callable[[CodeShape, SearchQuery], Iterator[Segment]]] = {
             "code": self._code_segments,
         }
+        # Per searcher, not on the class: a server that swaps in a new build frees the old one.
+        self._profile = functools.lru_cache(maxsize=65_536)(self._compute_profile)
 
     # --- public ------------------------------------------------------------------------------
     def search(self, query: SearchQuery) -> SearchResult:
@@ -533,8 +535,7 @@ class Searcher:
     def _status_adjustment(self, code_id: int) -> float:
         return -ranking.TERMINATED_PENALTY if self.codes[code_id].status != "active" else 0.0
 
-    @functools.lru_cache(maxsize=65_536)  # noqa: B019 - one Searcher per process, kept for life
-    def _profile(self, code_id: int) -> tuple[frozenset[str], float]:
+    def _compute_profile(self, code_id: int) -> tuple[frozenset[str], float]:
         """A code's title words that can count as extra, and its query-independent adjustment."""
         info = self.codes[code_id]
         stems = self.matcher.title_stems(code_id) - ranking.DEFAULT_MARKERS
