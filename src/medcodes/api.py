@@ -45,6 +45,7 @@ from medcodes.catalog.diff import (
     diff_releases,
     history_links,
 )
+from medcodes.catalog.knowledge_read import CodeKnowledge, KnowledgeReader
 from medcodes.catalog.pcs_grid import (
     PcsAxis,
     PcsBuild,
@@ -69,6 +70,7 @@ from medcodes.code_view import (
 )
 from medcodes.errors import BadQuery
 from medcodes.explain import ExplainerStore, Explanation, default_store_path, explain_code
+from medcodes.explain.knowledge_coverage import KnowledgeStats, knowledge_stats
 from medcodes.maintenance import Maintenance
 from medcodes.search.model import MAX_LIMIT, Hit, SearchQuery, SearchResult
 from medcodes.settings import Settings
@@ -93,12 +95,14 @@ __all__ = [
     "Code",
     "CodeBuilder",
     "CodeHistory",
+    "CodeKnowledge",
     "CodePolicies",
     "CodeRef",
     "CodeView",
     "Explanation",
     "HistoryEvent",
     "Hit",
+    "KnowledgeStats",
     "Manifest",
     "Medcodes",
     "NdcPackage",
@@ -344,7 +348,22 @@ class Medcodes(Maintenance):
             history_diffs=history_links(self._catalog, found.system, details.history),
             billing=billing_facts(self._catalog, found),
             builder=code_builder(self._catalog, found, details.seventh_characters),
+            knowledge=self._knowledge.code_knowledge(found) if self._knowledge.present else None,
         )
+
+    @cached_property
+    def _knowledge(self) -> KnowledgeReader:
+        return KnowledgeReader(self._catalog)
+
+    def knowledge_stats(self) -> KnowledgeStats:
+        """Links from plain-language documents to codes per kind and source, and per code
+        system the share of billable codes with at least one section quoted from a source.
+
+        >>> stats = mc.knowledge_stats()
+        >>> next(c.system for c in stats.coverage if c.with_section)
+        'ICD10CM'
+        """
+        return knowledge_stats(self._catalog)
 
     @cached_property
     def _sources_by_name(self) -> dict[str, SourceFile]:

@@ -23,6 +23,7 @@ def build_steps() -> dict[str, Any]:
     `extra_steps` (loaders), `enrichers` (tables computed from the written catalog),
     `background` (rows computed from it in a worker while `derived` is written, inserted
     after) and `derived` (artifacts beside the catalog, swapped in with it)."""
+    from medcodes.catalog.knowledge import KnowledgeStep
     from medcodes.catalog.load_billing import BillingStep
     from medcodes.catalog.load_coder_tables import CoderTablesStep
     from medcodes.catalog.load_policies import PoliciesStep
@@ -32,17 +33,20 @@ def build_steps() -> dict[str, Any]:
     policies = PoliciesStep()  # one per build: load() keeps what write() inserts
     billing = BillingStep()  # NDC packages, payment limits, MUEs, CMS-HCC (issue 14)
     coder_tables = CoderTablesStep()  # the same: index books and PCS tables (issue 16)
+    knowledge = KnowledgeStep()  # plain-language documents linked to codes (issue 9)
     return {
         "extra_steps": (
             ("policies", policies.load),
             ("billing facts", billing.load),
             ("index books", coder_tables.load),
+            ("knowledge", knowledge.load),
         ),
         "enrichers": (
             ("policies", policies.write),
             ("same-drug codes", add_same_drug),
             ("billing facts", billing.write),
             ("coder tables", coder_tables.write),
+            ("knowledge links", knowledge.write),
         ),
         # computed in a worker process while the search index is written
         "background": (("similar wording", (wording_pairs, insert_pairs)),),

@@ -16,6 +16,7 @@ from urllib.parse import quote, urlencode
 from medcodes.catalog.billing import BillingFacts
 from medcodes.catalog.code_builder import CodeBuilder
 from medcodes.catalog.diff import DiffLink
+from medcodes.catalog.knowledge_read import CodeKnowledge
 from medcodes.catalog.policies import PolicyLink
 from medcodes.catalog.read import (
     Axis,
@@ -185,6 +186,8 @@ class CodeView(Serialisable):
     history_diffs: list[DiffLink] = field(default_factory=list)  # release diffs of `history`
     billing: BillingFacts | None = None  # NDCs, payment limit, MUE, CMS-HCC (issue 14)
     builder: CodeBuilder | None = None  # 7th characters; the PCS table and row (issue 16)
+    # issue 9: linked plain-language documents, with why; the drug <-> condition lists
+    knowledge: CodeKnowledge | None = None
 
 
 def status_text(code: Code, history: list[HistoryEvent]) -> str:

@@ -20,7 +20,7 @@ GOOD_LT = {
     "examples": [],
 }
 BAD_J9039 = {
-    "purpose": "Blinatumomab (Adcetris) treats lymphoma.",
+    "alternatives": ["Blinatumomab (Adcetris) treats lymphoma."],
     "duration": "The infusion lasts a few hours.",
 }
 
@@ -66,7 +66,11 @@ def test_rules_sections_are_never_replaced(catalog: Catalog, tmp_path: Path) -> 
     from medcodes.explain.facts import descriptor_hash
     from medcodes.explain.model import Draft
 
-    drafts = (Draft("usage", items=("Generated usage.",)), Draft("symptoms", "Thirst."))
+    drafts = (
+        Draft("usage", items=("Generated usage.",)),
+        Draft("symptoms", "Thirst."),
+        Draft("outlook", "Generated outlook."),
+    )
     stored = StoredExplainer(
         "ICD10CM",
         "E11.9",
@@ -84,7 +88,12 @@ def test_rules_sections_are_never_replaced(catalog: Catalog, tmp_path: Path) -> 
     usage = found["usage"]
     assert usage.provenance is not None and usage.provenance.writer == "rules"
     assert "Generated usage." not in usage.items
-    assert found["symptoms"].text == "Thirst." and found["symptoms"].provenance.writer == "m"
+    # MedlinePlus's quoted symptoms come before a generated text; a section no source fills
+    # takes the verified generated one
+    assert found["symptoms"].provenance.writer == "excerpt" and found["symptoms"].text != "Thirst."
+    assert (
+        found["outlook"].text == "Generated outlook." and found["outlook"].provenance.writer == "m"
+    )
 
 
 def test_adcetris_answer_is_rejected_stored_with_reasons_and_not_shown(
@@ -96,9 +105,18 @@ def test_adcetris_answer_is_rejected_stored_with_reasons_and_not_shown(
         assert (report.verified, report.rejected) == (0, 1)
         (stored,) = list(store.all())
         assert stored.status == REJECTED
-        assert "purpose: names 'adcetris', a drug or brand of J9042, not of J9039" in stored.reasons
+        assert "alternatives: names 'adcetris', a drug or brand of J9042, not of J9039" in (
+            stored.reasons
+        )
+        assert (  # NCI's page says nothing of an infusion; the descriptor says injection
+            "duration: names the route 'infusion', which neither the facts nor the passages give"
+            in stored.reasons
+        )
         found = sections(explain_code(catalog, catalog.get("J9039"), store))
-        assert found["purpose"].status == NOT_YET_WRITTEN
+        assert found["alternatives"].status == NOT_YET_WRITTEN
+        purpose = found["purpose"]  # NCI's text, never the rejected answer
+        assert purpose.provenance is not None and purpose.provenance.writer == "excerpt"
+        assert "adcetris" not in purpose.text.casefold()
         results = check(catalog, store)
         assert [(r.stored.code, r.status) for r in results] == [("J9039", REJECTED)]
 

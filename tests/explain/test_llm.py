@@ -55,7 +55,7 @@ def test_recorded_qwen_answer_parses_into_drafts(
     assert request["response_format"]["type"] == "json_object"
     schema = request["response_format"]["schema"]
     assert set(schema["required"]) == {spec.key for spec in wanted}
-    assert schema["properties"]["indications"]["type"] == "array"
+    assert schema["properties"]["risks_common"]["type"] == "array"
     prompt = request["messages"][1]["content"]
     assert "Brand name" not in prompt or "Blincyto" in prompt
     assert (

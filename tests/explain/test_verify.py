@@ -75,3 +75,40 @@ def test_name_index_maps_brands_and_generics_to_codes(verifier: Verifier) -> Non
     names = verifier.names.names
     assert names["adcetris"] == {"J9042"}
     assert "J9039" in names["blinatumomab"] and "J9039" in names["blincyto"]
+
+
+# (code, text) a generated text may say only because a linked document's passage says it
+BY_PASSAGES = [
+    ("G0105", "It usually takes 30 to 60 minutes, at a hospital or outpatient center."),
+    ("G0105", "The doctor inserts a colonoscope through your anus into your rectum and colon."),
+    ("G0105", "You'll stay at the hospital or outpatient center for 1 to 2 hours after it."),
+]
+# (code, text, reason): what neither the facts nor the passages give
+UNGROUNDED = [
+    ("G0105", "It usually takes 3 hours.", "3 hours"),
+    ("G0105", "The scope goes through your stomach.", "stomach"),
+    ("G0105", "Sedatives are given intramuscularly.", "intramuscularly"),
+    ("0SR901Z", "Most patients walk within 3 days.", "3 days"),
+    ("0SR901Z", "Pain in the left knee may follow.", "left side"),
+    ("J9039", "Treatment has 4 phases.", "number 4"),
+]
+
+
+@pytest.mark.parametrize(("code", "text"), BY_PASSAGES)
+def test_passages_ground_a_generated_text(
+    catalog: Catalog, explainer: Explainer, verifier: Verifier, code: str, text: str
+) -> None:
+    card = explainer.card(catalog.get(code))
+    grounding = "\n".join(explainer.grounding(card))
+    assert verifier.check(card, [Draft("procedure", text)], grounding).reasons == ()
+    assert verifier.check(card, [Draft("procedure", text)]).reasons != ()  # facts alone: no
+
+
+@pytest.mark.parametrize(("code", "text", "reason"), UNGROUNDED)
+def test_what_neither_facts_nor_passages_give_is_rejected(
+    catalog: Catalog, explainer: Explainer, verifier: Verifier, code: str, text: str, reason: str
+) -> None:
+    card = explainer.card(catalog.get(code))
+    grounding = "\n".join(explainer.grounding(card))
+    verdict = verifier.check(card, [Draft("recovery", text)], grounding)
+    assert any(reason.casefold() in r.casefold() for r in verdict.reasons), verdict.reasons

@@ -92,3 +92,30 @@ def test_book_filter_works_without_javascript(browser: playwright_api.Browser, s
     tab.get_by_role("link", name="Appendix", exact=True).first.click()
     playwright_api.expect(tab.locator(".built")).to_contain_text("0DTJ")
     context.close()
+
+
+def test_code_page_reads_as_text_and_cites_its_sources(
+    page: playwright_api.Page, server: str
+) -> None:
+    """Body text in a proportional font, monospace only for code numbers (the page once
+    rendered in bold monospace: `<article class="code">` took the code-number style); J9039's
+    indications quoted from NCI with a source badge and date."""
+    page.goto(server + "/code/HCPCS/J9039")
+    style = page.evaluate(
+        "(s) => { const e = document.querySelector(s); const c = getComputedStyle(e);"
+        " return [c.fontFamily, c.fontWeight]; }",
+        "article .explainer blockquote p",
+    )
+    assert "monospace" not in style[0] and style[1] in ("400", "normal")
+    number = page.evaluate("getComputedStyle(document.querySelector('h1 .code')).fontFamily")
+    assert "monospace" in number
+    indications = page.locator("[data-section=indications]")
+    playwright_api.expect(indications).to_contain_text("CD19 positive")
+    badge = indications.locator("a.source-badge")
+    playwright_api.expect(badge).to_have_text("NCI · 2025-12-30")
+    assert badge.get_attribute("href") == (
+        "https://www.cancer.gov/about-cancer/treatment/drugs/blinatumomab"
+    )
+    approved = page.get_by_role("heading", name="Conditions it is approved to treat")
+    playwright_api.expect(approved).to_be_visible()
+    assert page.errors == []  # type: ignore[attr-defined]

@@ -349,3 +349,60 @@ CREATE TABLE coder_pcs_rows (
     chars7     TEXT NOT NULL,
     PRIMARY KEY (table_code, row)
 ) WITHOUT ROWID;
+
+-- ===== Plain-language knowledge (issue 9) =================================================
+-- Written by catalog/knowledge.py from ../data/knowledge: MedlinePlus topics and medical tests,
+-- NCI drug pages and PDQ summaries, MedQuAD answers. No document names a code: every link is
+-- ours, stored with the rule that made it and its evidence. Passages are kept for linked
+-- documents only (the others cannot appear on a code page).
+CREATE TABLE knowledge_documents (
+    id          INTEGER PRIMARY KEY,
+    source      TEXT NOT NULL,       -- medlineplus, medlineplus-tests, nci-drug, nci-pdq, medquad
+    collection  TEXT NOT NULL,       -- topics, tests, drugs, pdq-patient, GARD, GHR, ...
+    doc_key     TEXT NOT NULL,       -- topic id, file stem, MedQuAD source-id
+    title       TEXT NOT NULL,
+    url         TEXT NOT NULL,       -- the original page
+    date        TEXT NOT NULL,       -- review or as-of date (YYYY-MM-DD, or a year)
+    file        TEXT NOT NULL,       -- path under the knowledge folder
+    also_called TEXT NOT NULL,       -- JSON list
+    mesh        TEXT NOT NULL,       -- JSON list of MeSH descriptor names
+    cuis        TEXT NOT NULL,       -- JSON list of UMLS CUIs
+    brands      TEXT NOT NULL,       -- JSON list (NCI "US Brand Name(s)")
+    label_setid TEXT NOT NULL,       -- DailyMed set id (NCI drug pages)
+    UNIQUE (source, doc_key)
+);
+
+CREATE TABLE knowledge_passages (
+    document_id INTEGER NOT NULL REFERENCES knowledge_documents(id),
+    seq         INTEGER NOT NULL,
+    heading     TEXT NOT NULL,       -- the question or heading, as published
+    parent      TEXT NOT NULL,       -- the heading above it, or ''
+    qtype       TEXT NOT NULL,       -- MedQuAD question type, or ''
+    line        INTEGER NOT NULL,    -- where the block starts in its file
+    text        TEXT NOT NULL,       -- verbatim: paragraphs, "- " list items
+    PRIMARY KEY (document_id, seq)
+);
+
+-- NCI "is approved to treat" items: the condition(s) in bold, the item, its settings.
+CREATE TABLE knowledge_uses (
+    document_id INTEGER NOT NULL REFERENCES knowledge_documents(id),
+    seq         INTEGER NOT NULL,
+    conditions  TEXT NOT NULL,       -- JSON list
+    text        TEXT NOT NULL,
+    settings    TEXT NOT NULL,       -- JSON list
+    PRIMARY KEY (document_id, seq)
+);
+
+CREATE TABLE knowledge_links (
+    document_id INTEGER NOT NULL REFERENCES knowledge_documents(id),
+    code_id     INTEGER NOT NULL REFERENCES codes(id),
+    anchor_id   INTEGER NOT NULL REFERENCES codes(id),  -- the code the evidence names
+    kind        TEXT NOT NULL,       -- condition, procedure, test, device, drug, indication
+    rule        TEXT NOT NULL,       -- index, title, site, cancer, pcs-index, descriptor, drug
+    name        TEXT NOT NULL,       -- the document's name (or approved condition) that matched
+    evidence    TEXT NOT NULL,
+    use_seq     INTEGER,             -- indication: knowledge_uses.seq
+    rank        INTEGER NOT NULL     -- order among the links of one code and kind, best first
+);
+CREATE INDEX knowledge_links_code ON knowledge_links (code_id, kind, rank);
+CREATE INDEX knowledge_links_document ON knowledge_links (document_id, kind);

@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from medcodes.cli import build, codes, diff, explain, mcp, policies, search, serve
+from medcodes.cli import build, codes, diff, explain, knowledge, mcp, policies, search, serve
 from medcodes.settings import Settings
 
 app = typer.Typer(
@@ -45,3 +45,4 @@ app.command("serve")(serve.serve_command)
 app.command("mcp")(mcp.mcp)
 app.add_typer(explain.explain_app, name="explain")
 app.add_typer(policies.similar_app, name="similar")
+app.add_typer(knowledge.knowledge_app, name="knowledge")

@@ -10,7 +10,14 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 
 if TYPE_CHECKING:
-    from medcodes.api import BillingFacts, BillingSource, CodeView, Manifest, SearchResult
+    from medcodes.api import (
+        BillingFacts,
+        BillingSource,
+        CodeKnowledge,
+        CodeView,
+        Manifest,
+        SearchResult,
+    )
 
 
 def plain(out: Console) -> Callable[..., None]:
@@ -79,6 +86,8 @@ def print_details(out: Console, view: CodeView) -> None:
         say(f"Children ({view.children_total}):")
         for child in view.children[:25]:
             say(f"  {child.code}  {child.title}")
+    if view.knowledge:
+        print_knowledge(say, view.knowledge)
     if view.policies:
         say("Related policies:")
         for link in view.policies:
@@ -132,12 +141,27 @@ def _from_file(source: BillingSource) -> str:
     return f"source: {source.file} ({source.title}), release {source.release}, effective {period}"
 
 
+def print_knowledge(say: Callable[..., None], knowledge: CodeKnowledge) -> None:
+    """Linked plain-language documents with why, and the drug <-> condition lists."""
+    for link in knowledge.documents[:8]:
+        about = " (about the topic in general)" if link.general else ""
+        say(f"Plain-language text: {link.document.publisher}, {link.document.title}{about}")
+        say(f"  {link.document.url} ({link.document.date}); {link.kind}: {link.evidence}")
+    for use in knowledge.approved_to_treat:
+        codes = ", ".join(c.code for c in use.codes) or "no code found"
+        say(f"Approved to treat ({use.document.publisher}): {use.text}  [{codes}]")
+    for drug in knowledge.drugs_approved:
+        codes = ", ".join(c.code for c in drug.codes) or "no HCPCS code"
+        say(f"Drug approved for it ({drug.document.publisher}): {drug.document.title}  [{codes}]")
+
+
 def print_info(out: Console, manifest: Manifest) -> None:
     """The catalog's build, releases with counts, and source files with sha256."""
     say = plain(out)
     meta = manifest.meta
     say(f"Catalog {manifest.path}")
     say(f"  built {meta.get('built_at')} by medcodes {meta.get('medcodes_version')}")
+    say(f"  plain-language knowledge: {meta.get('knowledge', 'none (built without it)')}")
     say("Releases:")
     for release in manifest.releases:
         current = " (current)" if release.is_current else ""

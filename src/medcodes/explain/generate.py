@@ -44,12 +44,14 @@ class GenerateReport:
 class _Job:
     card: FactsCard
     wanted: tuple[SectionSpec, ...]
+    grounding: tuple[str, ...]  # passages of the documents linked to the code
 
 
 def remaining_sections(explainer: Explainer, card: FactsCard) -> tuple[SectionSpec, ...]:
-    """The sections the rules writer leaves empty: what a generated explainer is asked for."""
+    """The sections neither the rules writer nor a quoted document fills: what a generated
+    explainer is asked for."""
     specs = SECTIONS_BY_PROFILE[card.profile]
-    written = {draft.key for draft in explainer.rules.write(card, specs)}
+    written = {key for drafts in explainer.drafts(card).values() for key in drafts}
     return tuple(spec for spec in specs if spec.key not in written)
 
 
@@ -73,7 +75,7 @@ def generate(
     with ThreadPoolExecutor(max_workers=concurrency) as pool:
         running: dict[Future[list[Draft]], _Job] = {}
         for job in jobs:
-            running[pool.submit(writer.write, job.card, job.wanted)] = job
+            running[pool.submit(writer.write, job.card, job.wanted, job.grounding)] = job
             if len(running) >= 2 * concurrency:
                 _collect(
                     running,
@@ -112,7 +114,7 @@ def _jobs(
             report.nothing_to_write += 1
             note(code.code, "nothing to write")
             continue
-        yield _Job(card, wanted)
+        yield _Job(card, wanted, explainer.grounding(card))
 
 
 def _collect(
@@ -134,7 +136,7 @@ def _collect(
             report.failed.append(f"{code.code}: {exc}")
             note(code.code, "failed")
             continue
-        verdict = verifier.check(job.card, drafts)
+        verdict = verifier.check(job.card, drafts, "\n".join(job.grounding))
         store.save(
             StoredExplainer(
                 code.system,
@@ -176,7 +178,8 @@ def check(catalog: Catalog, store: ExplainerStore) -> list[CheckResult]:
         if descriptor_hash(code) != stored.descriptor_hash:
             results.append(CheckResult(stored, "stale", ("descriptor changed since written",)))
             continue
-        verdict = verifier.check(explainer.card(code), stored.drafts)
+        card = explainer.card(code)
+        verdict = verifier.check(card, stored.drafts, "\n".join(explainer.grounding(card)))
         status = VERIFIED if verdict.ok else REJECTED
         store.set_status(stored, status, verdict.reasons)
         results.append(CheckResult(stored, status, verdict.reasons))

@@ -22,15 +22,17 @@ from medcodes.explain.model import Draft, SectionSpec
 
 log = logging.getLogger(__name__)
 
-PROMPT_VERSION = "explain-v1"
+PROMPT_VERSION = "explain-v2"  # v2: linked documents' passages as grounding
 RESPONSE_FORMATS = ("json_schema", "json_object")
 RETRYABLE_STATUS = frozenset({408, 409, 425, 429, 500, 502, 503, 504})
 SYSTEM_PROMPT = (
     "You write short plain-language explainers of US medical codes for patients. "
-    "Use ONLY the facts given. Never name a drug, brand, route, dose unit, body part, side "
-    "(left or right) or code number that the facts do not contain. If the facts do not "
-    "support a section, answer it with an empty string or an empty list. Answer in JSON."
+    "Use ONLY the facts and the passages given. Never name a drug, brand, route, dose unit, "
+    "body part, side (left or right), number or code number that neither the facts nor the "
+    "passages contain. If they do not support a section, answer it with an empty string or "
+    "an empty list. Answer in JSON."
 )
+MAX_GROUNDING_CHARS = 6000
 
 
 class LLMError(MedcodesError):
@@ -65,18 +67,35 @@ def sections_model(wanted: Sequence[SectionSpec]) -> type[BaseModel]:
     )
 
 
-def build_messages(card: FactsCard, wanted: Sequence[SectionSpec]) -> list[dict[str, str]]:
+def build_messages(
+    card: FactsCard, wanted: Sequence[SectionSpec], grounding: Sequence[str] = ()
+) -> list[dict[str, str]]:
     asked = "\n".join(
         f"- {spec.key} ({spec.title}): {spec.guidance}"
         + (" A JSON list of short items." if spec.is_list else " One or two sentences.")
         for spec in wanted
     )
+    passages = _grounding_text(grounding)
     user = (
         f"Code {card.code.code} ({card.code.system}).\nFACTS (the only things you may state):\n"
         + "\n".join(f"- {line}" for line in card.lines())
+        + (f"\n\nPASSAGES (public text about this code's topic; restate, add nothing):\n"
+           f"{passages}" if passages else "")
         + f"\n\nWrite these sections as a JSON object with exactly these keys:\n{asked}"
-    )
+    )  # fmt: skip
     return [{"role": "system", "content": SYSTEM_PROMPT}, {"role": "user", "content": user}]
+
+
+def _grounding_text(grounding: Sequence[str]) -> str:
+    """The passages, whole, as many as fit MAX_GROUNDING_CHARS (small models read little)."""
+    kept: list[str] = []
+    size = 0
+    for passage in grounding:
+        if size + len(passage) > MAX_GROUNDING_CHARS:
+            break
+        kept.append(passage)
+        size += len(passage)
+    return "\n\n".join(kept)
 
 
 def response_format(kind: str, schema: dict[str, Any]) -> dict[str, Any]:
@@ -117,13 +136,15 @@ class LLMWriter:
     def close(self) -> None:
         self.client.close()
 
-    def write(self, card: FactsCard, wanted: Sequence[SectionSpec]) -> list[Draft]:
+    def write(
+        self, card: FactsCard, wanted: Sequence[SectionSpec], grounding: Sequence[str] = ()
+    ) -> list[Draft]:
         if not wanted:
             return []
         model = sections_model(wanted)
         body = {
             "model": self.backend.model,
-            "messages": build_messages(card, wanted),
+            "messages": build_messages(card, wanted, grounding),
             "temperature": 0,
             "max_tokens": self.backend.max_tokens,
             "response_format": response_format(

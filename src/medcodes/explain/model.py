@@ -14,6 +14,7 @@ from medcodes.serial import Serialisable
 WRITTEN = "written"
 NOT_YET_WRITTEN = "not-yet-written"
 RULES = "rules"
+EXCERPT = "excerpt"  # verbatim text of a public-domain or CC BY document
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +50,7 @@ DIAGNOSIS_SECTIONS = (
     SectionSpec("causes", "Causes and risk factors", "What causes it or raises the risk.", True),
     SectionSpec("diagnosis", "How it is diagnosed", "Tests and examinations.", True),
     SectionSpec("treatment", "Treatment", "Usual treatments.", True),
+    SectionSpec("outlook", "Outlook", "What to expect over time (prognosis)."),
     SectionSpec("usage", "When this code is used and not used", "Coding rules.", True),
     SectionSpec("related", "Related codes", "Codes to use instead or as well.", True),
 )
@@ -65,15 +67,42 @@ SECTIONS_BY_PROFILE = {
 
 
 @dataclass(frozen=True, slots=True)
+class ExcerptSource:
+    """The document an excerpt is quoted from (writer `excerpt`)."""
+
+    name: str  # the publisher, as its badge reads: MedlinePlus, NCI, MedQuAD
+    title: str
+    url: str  # the original page
+    date: str  # review or as-of date
+    file: str  # the staged file it was read from, under the knowledge folder
+
+
+@dataclass(frozen=True, slots=True)
+class LinkReason:
+    """Why a document is on this code's page: the link's kind and its evidence."""
+
+    kind: str  # condition, procedure, test, device, drug
+    evidence: str
+    general: bool = False  # linked through a header above the code: about the topic in general
+
+
+@dataclass(frozen=True, slots=True)
 class Provenance:
-    writer: str  # "rules" or the model's name
-    sources: list[SourceRef]
+    writer: str  # "rules", "excerpt" or the model's name
+    sources: list[SourceRef] | list[ExcerptSource]
     prompt_version: str | None = None
     date: str | None = None  # generation date (LLM) or the newest source release (rules)
     verified: bool = False
+    link: LinkReason | None = None  # excerpts: why the document is on this page
 
     def label(self) -> str:
         """What the page prints under a section."""
+        if self.writer == EXCERPT:
+            cited = self.sources[0]
+            assert isinstance(cited, ExcerptSource)
+            if self.link and self.link.general:
+                return f"About {cited.title} in general, from {cited.name} ({cited.date})"
+            return f"From {cited.name}: {cited.title} ({cited.date})"
         if self.writer == RULES:
             official = [s.label() for s in self.sources if s.name != OWN_WORDING]
             own = [s.label() for s in self.sources if s.name == OWN_WORDING]
@@ -91,6 +120,7 @@ class Draft:
     text: str = ""
     items: tuple[str, ...] = ()
     facts: tuple[Fact, ...] = ()  # the facts it restates (rules writer)
+    provenance: Provenance | None = None  # set by writers that cite documents (excerpts)
 
     def is_empty(self) -> bool:
         return not self.text.strip() and not any(item.strip() for item in self.items)

@@ -182,6 +182,9 @@ BODY_PARTS = (
     "sinus",
 )
 SIDES = {"left": "right", "right": "left"}
+# Every way of saying how a drug is given: a generated text may use one only if it is given.
+ROUTE_WORDS = tuple(dict.fromkeys(w for words in ROUTE_CLASSES.values() for w in words))
+_NUMBER = re.compile(r"(?<![\w.-])\d+(?:\.\d+)?(?![\w-])")  # not "10" of "ICD-10-CM"
 _QUANTITY = re.compile(
     r"(?<![\w.])(\d+(?:\.\d+)?)\s*(minutes?|hours?|days?|weeks?|months?|years?|"
     + UNIT_WORDS_PATTERN
@@ -236,9 +239,12 @@ class Verifier:
         self.catalog = catalog
         self.names = names
 
-    def check(self, card: FactsCard, drafts: Iterable[Draft]) -> Verdict:
+    def check(self, card: FactsCard, drafts: Iterable[Draft], grounding: str = "") -> Verdict:
+        """Reasons to reject each draft; `grounding` is the text of the passages the writer was
+        given (the linked documents), which counts as support like the facts do."""
         reasons: list[str] = []
-        allowed = normalise(card.text())
+        supported = f"{card.text()}\n{grounding}"
+        allowed = normalise(supported)
         quoted = [fragment.casefold() for fragment in _quotable(card)]
         for draft in drafts:
             text = " ".join([draft.text, *draft.items])
@@ -246,11 +252,14 @@ class Verifier:
             found = [
                 *self._foreign_names(card, own, allowed),
                 *_route_conflicts(card, own),
+                *_unsupported_words(own, allowed, ROUTE_WORDS, "route"),
                 *_unit_conflicts(card, own),
                 *_side_conflicts(card, own),
+                *_unsupported_sides(own, allowed),
                 *_body_part_conflicts(card, text, allowed),
                 *self._foreign_codes(card, text),
-                *_unsupported_quantities(text, card.text()),
+                *_unsupported_quantities(text, supported),
+                *_unsupported_numbers(own, supported),
             ]
             reasons += [f"{draft.key}: {reason}" for reason in dict.fromkeys(found)]
         return Verdict(not reasons, tuple(reasons))
@@ -292,7 +301,7 @@ def _quotable(card: FactsCard) -> list[str]:
         fragments.update(
             part.strip()
             for part in parts
-            if len(part.strip()) >= MIN_QUOTED_FACT or fact.key in NAME_FACT_KEYS
+            if part.strip() and (len(part.strip()) >= MIN_QUOTED_FACT or fact.key in NAME_FACT_KEYS)
         )
     return sorted(fragments, key=len, reverse=True)
 
@@ -359,11 +368,38 @@ def _side_conflicts(card: FactsCard, text: str) -> Iterable[str]:
 
 
 def _body_part_conflicts(card: FactsCard, text: str, allowed: str) -> Iterable[str]:
-    if card.code.system not in (System.ICD10PCS.value, System.ICD10CM.value):
-        return
     for part in _mentions(text, BODY_PARTS):
         if f" {part}" not in f" {allowed}":
             yield f"names the {part}, which is not the body part of {card.code.code}"
+
+
+def _unsupported_words(
+    text: str, allowed: str, vocabulary: Iterable[str], what: str
+) -> Iterable[str]:
+    """A route or side word that neither the facts nor the passages use."""
+    for word in _mentions(text, vocabulary):
+        if f" {normalise(word)} " not in f" {allowed} ":
+            yield f"names the {what} {word!r}, which neither the facts nor the passages give"
+
+
+def _unsupported_sides(text: str, allowed: str) -> Iterable[str]:
+    """ "left" or "right" naming a side ("the right knee", "left side") that neither the
+    facts nor the passages name ("left in place" names no side)."""
+    words = normalise(text).split()
+    for index, word in enumerate(words):
+        if word in SIDES and word not in allowed.split():
+            following = set(words[index + 1 : index + 4])
+            if following & (set(BODY_PARTS) | {"side", "sided"}):
+                yield f"names the {word} side, which neither the facts nor the passages give"
+                return
+
+
+def _unsupported_numbers(text: str, supported: str) -> Iterable[str]:
+    """A number that neither the facts nor the passages contain ("in 3 phases")."""
+    given = set(_NUMBER.findall(supported))
+    for number in dict.fromkeys(_NUMBER.findall(text)):
+        if number not in given:
+            yield f"states the number {number}, which neither the facts nor the passages give"
 
 
 def _unsupported_quantities(text: str, facts: str) -> Iterable[str]:

@@ -13,9 +13,12 @@ class Writer(Protocol):
     """Writes what it can of the wanted sections for one facts card.
 
     A section it cannot support is left out of the answer (never filled with filler); the
-    caller reports it as not yet written.
+    caller reports it as not yet written. `grounding` is the text of the documents linked to
+    the code (quoted passages), which a writer may restate alongside the facts.
     """
 
     name: str
 
-    def write(self, card: FactsCard, wanted: Sequence[SectionSpec]) -> list[Draft]: ...
+    def write(
+        self, card: FactsCard, wanted: Sequence[SectionSpec], grounding: Sequence[str] = ()
+    ) -> list[Draft]: ...

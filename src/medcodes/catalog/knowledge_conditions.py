@@ -1,0 +1,297 @@
+"""Condition links: which ICD-10-CM codes a knowledge document is about, and why.
+
+A document's names (title, also-called, a MeSH heading that says the whole title) are looked
+up four ways; each hit is an *anchor* code, and every code below an anchor inherits the link
+("about <topic> in general"):
+
+1. index: an ICD-10-CM Alphabetic Index heading saying the same words ("Diabetes, diabetic
+   (mellitus), type 2" = "type 2 diabetes"; words in parentheses are nonessential modifiers
+   and may be left out) -> the code the index gives;
+2. title: a tabular title or inclusion term saying the same words ("Acute lymphoblastic
+   leukemia [ALL]" = "acute lymphoblastic leukemia");
+3. site: a tabular title naming the condition at a body site and nothing else ("Fracture of
+   femur" for "Fractures"; "Burn of first degree of wrist" is not, "degree" being no site);
+4. cancer: "<site> cancer" = a title "Malignant neoplasm of <that site ...>" (C50 for breast
+   cancer; never "secondary", never "of skin of breast").
+
+Nothing broader is inferred: a heading's subterms are other conditions ("Influenza, bird" is
+under "Influenza"), so an index hit never reaches the codes of its subterms.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from medcodes.catalog.knowledge_names import (
+    LATERALITY,
+    NEGATING_WORDS,
+    SAFE_PREMODIFIERS,
+    Name,
+    essential_and_optional,
+    stem,
+    words,
+)
+
+INDEX, TITLE, SITE, CANCER = "index", "title", "site", "cancer"
+RULE_STRENGTH = {INDEX: 3, TITLE: 3, CANCER: 2, SITE: 1}
+SITE_CONNECTORS = frozenset(
+    {"including", "except", "level", "region", "part", "other", "multiple", "site", "and",
+     "with", "upper", "lower", "specified", "unspecified", "rib", "limb", "at", "degree",
+     "first", "second", "third"}
+)  # fmt: skip
+CANCER_WORDS = frozenset({"cancer"})
+MALIGNANT_NEOPLASM = ("malignant", "neoplasm")
+# Too broad to anchor a link: the Neoplasms chapter holds benign tumours too.
+NOT_ANCHORS = frozenset({"chapter"})
+# How a cancer's name says its site, and how a code title does ("pancreatic" / "pancreas").
+SITE_ADJECTIVES = {
+    adjective: stem(noun)
+    for adjective, noun in {
+        "pancreatic": "pancreas", "ovarian": "ovary", "uterine": "uterus", "gastric": "stomach",
+        "hepatic": "liver", "renal": "kidney", "anal": "anus", "esophageal": "esophagus",
+        "cervical": "cervix", "testicular": "testis", "penile": "penis", "vaginal": "vagina",
+        "vulvar": "vulva", "colonic": "colon", "rectal": "rectum", "laryngeal": "larynx",
+        "oral": "mouth", "nasal": "nose",
+    }.items()
+}  # fmt: skip
+# A site head that needs the word before it ("anal canal", "adrenal gland").
+GENERIC_SITE_HEADS = frozenset({"canal", "gland", "duct", "tract", "cavity", "region", "tube"})
+# How a title's head phrase ends. After "of" and "at" only body sites may follow ("Fracture of
+# femur"); after the others anything may ("Poisoning by penicillins", "Fall from tree"), as it
+# says how or in what, not what. "due to" ends the title's usefulness: "Influenza due to
+# identified novel influenza A virus" is bird flu, not the flu.
+SITE_SPLITTERS = (" of ", " at ")
+OPEN_SPLITTERS = (" by ", " from ", " on ", " into ", " against ", " in ", " with ", " without ")
+BLOCKING_SPLITTERS = (" due to ", " following ", " complicating ", " associated with ")
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    """An ICD-10-CM code or header as the linker needs it."""
+
+    id: int
+    code: str
+    kind: str  # chapter, section, category, subcategory, code
+    title: str
+    parent_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Head:
+    """A title of the form "<head> of <body sites>", taken apart once."""
+
+    node_id: int
+    head: tuple[str, ...]  # "displaced fracture"
+    complement: frozenset[str]  # the site words after "of"
+    nested: bool  # a second "of" ("of skin of breast")
+    site_head: frozenset[str]  # the organ the sites end on
+
+    @property
+    def bare_head(self) -> tuple[str, ...]:
+        return tuple(w for w in self.head if w not in ("other", "specified"))
+
+
+@dataclass(frozen=True, slots=True)
+class Anchor:
+    """A code a document names, by which rule and under which of its names."""
+
+    code_id: int
+    rule: str
+    name: Name
+    evidence: str
+
+
+class ConditionIndex:
+    """ICD-10-CM titles, inclusion terms and index headings, ready to look names up in."""
+
+    def __init__(
+        self,
+        nodes: Iterable[Node],
+        index_terms: Iterable[tuple[str, int]],
+        main_terms: Iterable[str],
+        inclusion_terms: Iterable[tuple[str, int]],
+        sites: frozenset[str],
+    ) -> None:
+        self.nodes = {node.id: node for node in nodes}
+        self.sites = sites | LATERALITY | SITE_CONNECTORS
+        self.children: dict[int, list[int]] = defaultdict(list)
+        for node in self.nodes.values():
+            if node.parent_id is not None:
+                self.children[node.parent_id].append(node.id)
+        self._mains = frozenset(main_terms)
+        self._index: dict[frozenset[str], list[tuple[str, int, frozenset[str]]]] = defaultdict(list)
+        self._optional_vocabulary: set[str] = set()
+        for heading, code_id in index_terms:
+            essential, optional = self._heading_words(heading)
+            self._index[frozenset(essential)].append((heading, code_id, optional))
+            self._optional_vocabulary |= optional
+        self._titles: dict[frozenset[str], list[tuple[str, int]]] = defaultdict(list)
+        self._heads: dict[str, list[_Head]] = defaultdict(list)
+        for node in self.nodes.values():
+            self._add_title(node.title, node.id)
+            self._add_head(node)
+        for term, code_id in inclusion_terms:
+            self._add_title(term, code_id)
+
+    # --- building -----------------------------------------------------------------------
+    def _heading_words(self, heading: str) -> tuple[tuple[str, ...], frozenset[str]]:
+        """Essential and optional words of an index heading. A main term's adjective form
+        ("Diabetes, diabetic", "Leukemia, leukemic") is optional like a nonessential modifier."""
+        essential, optional = essential_and_optional(heading)
+        parts = heading.split(", ")
+        for cut in range(len(parts), 0, -1):
+            main = ", ".join(parts[:cut])
+            if main in self._mains:
+                main_words = words(main.split("(")[0])
+                if main_words:
+                    alternates = {w for w in main_words[1:] if w[:4] == main_words[0][:4]}
+                    optional = optional | alternates
+                    essential = tuple(w for w in essential if w not in alternates)
+                break
+        return essential, optional
+
+    def _add_title(self, title: str, code_id: int) -> None:
+        essential, optional = essential_and_optional(title)
+        self._titles[frozenset(essential)].append((title, code_id))
+        if optional:
+            self._titles[frozenset(essential) | optional].append((title, code_id))
+
+    def _add_head(self, node: Node) -> None:
+        """Index a title naming a condition and then where or how ("Fracture of femur",
+        "Poisoning by penicillins") by the last word of its head phrase. Titles whose
+        complement could change what is named are never anchors of the site and cancer
+        rules, so they are left out here once."""
+        lowered = f" {node.title.casefold()} "
+        splitters = (*SITE_SPLITTERS, *OPEN_SPLITTERS, *BLOCKING_SPLITTERS)
+        found = [(lowered.find(s), s) for s in splitters if s in lowered]
+        if not found:
+            return
+        cut, splitter = min(found)
+        if cut <= 0 or splitter in BLOCKING_SPLITTERS:
+            return
+        head, complement = words(lowered[:cut]), lowered[cut:]
+        said = frozenset(words(complement))
+        only_sites = said <= self.sites
+        if splitter in SITE_SPLITTERS and not only_sites:
+            return
+        if head and said and not said & NEGATING_WORDS:
+            nested = not only_sites or " of " in complement.removeprefix(" of ")
+            entry = _Head(node.id, head, said, nested, _site_head(complement))
+            self._heads[head[-1]].append(entry)
+
+    # --- looking up ---------------------------------------------------------------------
+    def anchors(self, name: Name) -> Iterator[Anchor]:
+        """Every anchor one name gives, by every rule (never a whole chapter)."""
+        for anchor in (
+            *self._index_anchors(name),
+            *self._title_anchors(name),
+            *self._site_anchors(name),
+            *self._cancer_anchors(name),
+        ):
+            if self.nodes[anchor.code_id].kind not in NOT_ANCHORS:
+                yield anchor
+
+    def _index_anchors(self, name: Name) -> Iterator[Anchor]:
+        optional_here = name.words & self._optional_vocabulary
+        required = name.words - optional_here
+        for extra in _subsets(optional_here):
+            for heading, code_id, optional in self._index.get(required | extra, ()):
+                if name.words - (required | extra) <= optional:
+                    code = self.nodes[code_id].code
+                    evidence = f'ICD-10-CM index "{heading}" gives {code}'
+                    yield Anchor(code_id, INDEX, name, evidence)
+
+    def _title_anchors(self, name: Name) -> Iterator[Anchor]:
+        for title, code_id in self._titles.get(name.words, ()):
+            code = self.nodes[code_id].code
+            node_title = self.nodes[code_id].title
+            what = "title" if title == node_title else f'inclusion term "{title}"'
+            yield Anchor(code_id, TITLE, name, f"ICD-10-CM {what} of {code} says the same")
+
+    def _site_anchors(self, name: Name) -> Iterator[Anchor]:
+        order = name.order
+        if not order:
+            return
+        for entry in self._heads.get(order[-1], ()):
+            premodifiers = set(entry.head) - name.words
+            if name.words <= set(entry.head) and premodifiers <= SAFE_PREMODIFIERS | LATERALITY:
+                node = self.nodes[entry.node_id]
+                evidence = f'ICD-10-CM title of {node.code} "{node.title}" names it'
+                yield Anchor(entry.node_id, SITE, name, evidence)
+
+    def _cancer_anchors(self, name: Name) -> Iterator[Anchor]:
+        site = {SITE_ADJECTIVES.get(w, w) for w in name.words - CANCER_WORDS}
+        if len(site) == len(name.words) or not site:
+            return
+        for entry in self._heads.get("neoplasm", ()):
+            if entry.nested or entry.bare_head != MALIGNANT_NEOPLASM:
+                continue
+            said = {SITE_ADJECTIVES.get(w, w) for w in entry.complement}
+            if site <= said and entry.site_head & site:
+                node = self.nodes[entry.node_id]
+                evidence = f'ICD-10-CM title of {node.code} "{node.title}" names that site'
+                yield Anchor(entry.node_id, CANCER, name, evidence)
+
+    def below_naming(
+        self, code_id: int, name: frozenset[str], restating: bool = False
+    ) -> Iterator[int]:
+        """The codes under a header that are still what the header's link names: a code
+        whose head phrase uses the name as a modifier of something else ("Coma scale, eyes
+        open" under R40.2 Coma, "Glaucoma suspect" under Glaucoma) is left out, with the
+        codes under it. `restating`: only codes whose title starts with the header's (an
+        index entry giving "C92.0-" means its remission states; one giving "E71.5-" leaves
+        open which of the peroxisomal disorders below it)."""
+        title = self.nodes[code_id].title
+        allowed = name | set(words(title))
+        stem = title.casefold().removesuffix(", unspecified")
+        pending = list(self.children.get(code_id, ()))
+        while pending:
+            node_id = pending.pop()
+            head = _head_words(self.nodes[node_id].title)
+            if name & set(head) and head[-1] not in allowed:
+                continue
+            if restating and not self.nodes[node_id].title.casefold().startswith(stem):
+                continue
+            yield node_id
+            pending += self.children.get(node_id, ())
+
+
+def _head_words(title: str) -> tuple[str, ...]:
+    """The words of a title before its first comma or preposition ("Coma scale")."""
+    lowered = f" {title.casefold()} "
+    cuts = [lowered.find(s) for s in (*SITE_SPLITTERS, *OPEN_SPLITTERS, *BLOCKING_SPLITTERS)]
+    cuts += [lowered.find(mark) for mark in (",", "(")]
+    cut = min((c for c in cuts if c > 0), default=len(lowered))
+    return words(lowered[:cut]) or ("",)
+
+
+def _site_head(complement: str) -> frozenset[str]:
+    """The organ a "... of <complement>" title is about: the last word before the first
+    comma ("bronchus and lung" -> lung; "uterine adnexa, unspecified" -> adnexa), with the
+    word before a generic head ("anal canal" -> anal, canal)."""
+    found = words(complement.split(",")[0])
+    if not found:
+        return frozenset()
+    head = {SITE_ADJECTIVES.get(found[-1], found[-1])}
+    if found[-1] in GENERIC_SITE_HEADS and len(found) > 1:
+        head.add(SITE_ADJECTIVES.get(found[-2], found[-2]))
+    return frozenset(head)
+
+
+def _subsets(items: frozenset[str]) -> Iterator[frozenset[str]]:
+    ordered = sorted(items)
+    for mask in range(1 << len(ordered)):
+        yield frozenset(ordered[i] for i in range(len(ordered)) if mask >> i & 1)
+
+
+def site_vocabulary(labels: Iterable[str]) -> frozenset[str]:
+    """Words that name a body site: from ICD-10-PCS body-part values and the site headings of
+    the Table of Neoplasms (both official anatomy lists)."""
+    found: set[str] = set()
+    for label in labels:
+        found.update(words(label))
+    return frozenset(w for w in found if not w.isdigit() and w not in NEGATING_WORDS) | {
+        stem("bones")
+    }

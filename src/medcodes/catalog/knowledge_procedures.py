@@ -1,0 +1,160 @@
+"""Procedure, test and device links: which ICD-10-PCS and HCPCS codes a MedlinePlus topic or
+medical test is about, and why.
+
+- ICD-10-PCS: an ICD-10-PCS Index heading saying the topic's name, give or take a side and
+  the word "joint" ("Replacement, Joint, Hip, Right" = "hip replacement"), gives its codes.
+  Headings that point at a whole table (0SR, "Replacement, hip") are left out: a table mixes
+  body parts (hip and knee share 0SR).
+- HCPCS: a descriptor whose leading phrase, in some part of it, is the name
+  ("Colorectal cancer screening; colonoscopy on individual at high risk" is a colonoscopy;
+  "...; alternative to g0105, screening colonoscopy, barium enema" is a barium enema, and
+  "Influenza virus vaccine" is a vaccine, not the flu).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from medcodes.catalog.knowledge_names import (
+    LATERALITY,
+    Name,
+    essential_and_optional,
+    words,
+)
+
+PCS_INDEX, PCS_AXIS, HCPCS_DESCRIPTOR = "pcs-index", "pcs-axis", "descriptor"
+# Axes whose values name a kind of procedure: the section ("Radiation Therapy") and the third
+# character (root operation or imaging type: "Computerized Tomography (CT Scan)").
+PCS_NAMING_AXES = (1, 3)
+_ALTERNATE = re.compile(r"^(.*?)\s*\(([^()]+)\)\s*$")
+PCS_TOLERATED = LATERALITY | frozenset({"joint"})
+PCS_CODE_LENGTH = 7
+# Where a descriptor's leading phrase ends ("Colonoscopy on individual ...", "Hearing aid,
+# monaural"): the phrase before is what the line bills.
+_PHRASE_END = re.compile(
+    r"\s(?:of|on|for|with|without|by|in|into|to|per|including|each|via|at|from|and|or|"
+    r"when|that|which|used|under|over)\s|\(|\d"
+)
+DEVICE_PREFIXES = ("A4", "A5", "A6", "A7", "A8", "A9", "E", "K", "L", "V")
+# CMS quality-data codes report a measure ("Ct scan of the paranasal sinuses ordered at the
+# time of diagnosis for documented reasons"), they bill no service: G8000-G9999, M1000-M1999.
+QUALITY_REPORTING_PREFIXES = ("G8", "G9", "M1")
+# What may stand before the name in a descriptor's leading phrase ("screening colonoscopy",
+# "digital hearing aid"); anything else ("Patients who have had a hysterectomy", "Low dose ct
+# scan") says the line is about something else or something narrower.
+PROCEDURE_PREMODIFIERS = frozenset(
+    {"screening", "diagnostic", "routine", "flexible", "rigid", "surgical", "bilateral",
+     "unilateral", "digital", "analog", "programmable", "nonprogrammable", "intensive",
+     "annual", "initial", "subsequent", "complete", "partial", "total", "home"}
+)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class ProcedureAnchor:
+    code_id: int
+    rule: str
+    name: Name
+    evidence: str
+
+
+class ProcedureIndex:
+    """ICD-10-PCS index headings and HCPCS descriptor phrases, ready to look names up in."""
+
+    def __init__(
+        self,
+        pcs_terms: Iterable[tuple[str, int, str]],
+        hcpcs_titles: Iterable[tuple[int, str, str]],
+        pcs_codes: Iterable[tuple[int, str]] = (),
+        pcs_table_labels: Iterable[tuple[str, int, str]] = (),
+    ) -> None:
+        self._pcs: dict[frozenset[str], list[tuple[str, int, str, frozenset[str]]]] = defaultdict(
+            list
+        )
+        for heading, code_id, code in pcs_terms:
+            if len(code) != PCS_CODE_LENGTH:
+                continue
+            essential, optional = essential_and_optional(heading)
+            key = frozenset(essential) - PCS_TOLERATED
+            self._pcs[key].append((heading, code_id, code, frozenset(essential) | optional))
+        self._tables: dict[frozenset[str], set[tuple[str, int, str]]] = defaultdict(set)
+        labels = list(pcs_table_labels)
+        others = {table for table, position, label in labels if _is_catch_all(position, label)}
+        for table, position, label in labels:
+            if position == 1 and table in others:
+                continue  # "Other Radiation" (hyperthermia, laser thermal therapy) is not
+                # what its section's name says
+            for alternative in _alternatives(label):
+                self._tables[frozenset(words(alternative))].add((table, position, label))
+        self._codes_of_table: dict[str, list[tuple[int, str]]] = defaultdict(list)
+        for code_id, code in pcs_codes:
+            self._codes_of_table[code[:3]].append((code_id, code))
+        self._phrases: dict[str, list[tuple[int, str, tuple[str, ...], str]]] = defaultdict(list)
+        for code_id, code, title in hcpcs_titles:
+            if code.startswith(QUALITY_REPORTING_PREFIXES):
+                continue
+            for phrase in leading_phrases(title):
+                said = words(phrase)
+                if said:
+                    self._phrases[said[-1]].append((code_id, code, said, title))
+
+    def anchors(self, name: Name) -> Iterator[ProcedureAnchor]:
+        yield from self._pcs_anchors(name)
+        yield from self._hcpcs_anchors(name)
+
+    def axis_anchors(self, name: Name) -> Iterator[ProcedureAnchor]:
+        """Every ICD-10-PCS code whose section, root operation or imaging type is the name
+        ("Radiation Therapy", "Magnetic Resonance Imaging"): all of them are that procedure."""
+        for table, position, label in sorted(self._tables.get(name.words, ())):
+            what = f"section {table[0]}" if position == 1 else f"table {table}"
+            evidence = f'ICD-10-PCS {what} is "{label}"'
+            for code_id, code in self._codes_of_table.get(table, ()):
+                yield ProcedureAnchor(code_id, PCS_AXIS, name, f"{evidence} ({code} is in it)")
+
+    def _pcs_anchors(self, name: Name) -> Iterator[ProcedureAnchor]:
+        for heading, code_id, code, allowed in self._pcs.get(name.words - PCS_TOLERATED, ()):
+            if name.words <= allowed:
+                evidence = f'ICD-10-PCS index "{heading}" gives {code}'
+                yield ProcedureAnchor(code_id, PCS_INDEX, name, evidence)
+
+    def _hcpcs_anchors(self, name: Name) -> Iterator[ProcedureAnchor]:
+        order = name.order
+        if not order:
+            return
+        for code_id, code, said, title in self._phrases.get(order[-1], ()):
+            premodifiers = set(said) - name.words
+            if name.words <= set(said) and premodifiers <= PROCEDURE_PREMODIFIERS:
+                evidence = f'HCPCS descriptor of {code} "{title}" bills it'
+                yield ProcedureAnchor(code_id, HCPCS_DESCRIPTOR, name, evidence)
+
+
+def leading_phrases(title: str) -> list[str]:
+    """The phrase each `;`-part of a descriptor opens with, up to its first comma or
+    preposition: "Colorectal cancer screening; colonoscopy on individual at high risk" ->
+    ["Colorectal cancer screening", "colonoscopy"]."""
+    phrases = []
+    for part in title.split(";"):
+        clause = part.split(",")[0].strip()
+        cut = _PHRASE_END.search(f"{clause} ")
+        phrase = clause[: cut.start()] if cut else clause
+        if phrase.strip():
+            phrases.append(phrase.strip())
+    return phrases
+
+
+def _is_catch_all(position: int, label: str) -> bool:
+    """A table whose third character is a catch-all ("Other Radiation", "Other Imaging")."""
+    return position == 3 and label.startswith("Other ")
+
+
+def _alternatives(label: str) -> list[str]:
+    """A label and the name it gives in parentheses: "Computerized Tomography (CT Scan)"."""
+    found = _ALTERNATE.match(label)
+    return [found.group(1), found.group(2)] if found else [label]
+
+
+def hcpcs_kind(code: str) -> str:
+    """A HCPCS code's link kind: supplies and equipment are devices."""
+    return "device" if code.startswith(DEVICE_PREFIXES) else "procedure"

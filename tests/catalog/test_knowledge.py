@@ -1,0 +1,202 @@
+"""Links from knowledge documents to codes on the real catalog: each pair the issue names,
+and its wrong twin. No link beats a wrong link."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from medcodes.catalog.knowledge import NO_KNOWLEDGE, KnowledgeStep
+from medcodes.catalog.knowledge_read import KnowledgeReader
+from medcodes.catalog.read import Catalog
+
+
+@pytest.fixture(scope="module")
+def knowledge(built_catalog: Path) -> Iterator[KnowledgeReader]:
+    with Catalog(built_catalog) as catalog:
+        yield KnowledgeReader(catalog)
+
+
+def linked(knowledge: KnowledgeReader, code: str, kind: str | None = None) -> list[str]:
+    """Titles of the documents linked to `code` (of one kind), best first."""
+    found = knowledge.links(knowledge.catalog.get(code))
+    return [link.document.title for link in found if kind is None or link.kind == kind]
+
+
+def test_blinatumomab_drug_page_and_what_it_is_approved_to_treat(
+    knowledge: KnowledgeReader,
+) -> None:
+    j9039 = knowledge.catalog.get("J9039")
+    (page,) = [link for link in knowledge.links(j9039) if link.kind == "drug"]
+    assert page.document.title == "Blinatumomab" and page.document.source == "nci-drug"
+    assert page.document.url == "https://www.cancer.gov/about-cancer/treatment/drugs/blinatumomab"
+    assert "Blincyto" in page.evidence
+    (use,) = knowledge.code_knowledge(j9039).approved_to_treat
+    assert use.text.startswith("B-cell acute lymphoblastic leukemia that is CD19 positive")
+    assert [c.code for c in use.codes] == ["C91.0"]
+    assert not any("Brentuximab" in title for title in linked(knowledge, "J9039"))
+
+
+def test_all_code_lists_blinatumomab_and_takes_all_text_not_aml(
+    knowledge: KnowledgeReader,
+) -> None:
+    c9100 = knowledge.catalog.get("C91.00")
+    drugs = knowledge.code_knowledge(c9100).drugs_approved
+    blinatumomab = next(d for d in drugs if d.document.title == "Blinatumomab")
+    assert "J9039" in [c.code for c in blinatumomab.codes]
+    conditions = linked(knowledge, "C91.00", "condition")
+    assert conditions[0] == "Acute Lymphocytic Leukemia"
+    assert "Acute Lymphoblastic Leukemia Treatment (PDQ®)–Patient Version" in conditions
+    assert not any("Myeloid" in title for title in conditions)
+    aml = linked(knowledge, "C92.00", "condition")
+    assert aml[0] == "Acute Myeloid Leukemia" and "Acute Lymphocytic Leukemia" not in aml
+    assert "Blinatumomab" not in [
+        d.document.title
+        for d in knowledge.code_knowledge(knowledge.catalog.get("C92.00")).drugs_approved
+    ]
+
+
+def test_a_conjugate_is_another_drug(knowledge: KnowledgeReader) -> None:
+    assert linked(knowledge, "J9355", "drug") == ["Trastuzumab"]
+    assert linked(knowledge, "Q5112", "drug") == ["Trastuzumab"]  # a biosimilar may link
+    assert linked(knowledge, "J9354", "drug") == ["Ado-Trastuzumab Emtansine"]
+    assert linked(knowledge, "J9356", "drug") == ["Trastuzumab and Hyaluronidase-oysk"]
+
+
+def test_a_drug_without_an_nci_page_gets_none(knowledge: KnowledgeReader) -> None:
+    assert linked(knowledge, "J1745") == []  # infliximab: no NCI page
+    assert linked(knowledge, "J0202", "drug") == []  # alemtuzumab sold as Lemtrada, not Campath
+    assert linked(knowledge, "J7312", "drug") == []  # dexamethasone eye implant
+
+
+def test_type_1_and_type_2_diabetes_never_cross(knowledge: KnowledgeReader) -> None:
+    type2, type1 = linked(knowledge, "E11.9"), linked(knowledge, "E10.9")
+    assert type2[0] == "Diabetes Type 2" and type1[0] == "Diabetes Type 1"
+    assert "Diabetes Type 1" not in type2 and "Diabetes Type 2" not in type1
+    assert "Diabetes Insipidus" not in linked(knowledge, "E11.65")
+
+
+def test_hip_is_not_knee(knowledge: KnowledgeReader) -> None:
+    assert linked(knowledge, "0SR901Z") == ["Hip Replacement"]
+    assert linked(knowledge, "0SRC0JZ") == ["Knee Replacement"]
+
+
+def test_seasonal_flu_is_not_bird_flu_and_a_disease_is_not_its_vaccine(
+    knowledge: KnowledgeReader,
+) -> None:
+    assert linked(knowledge, "J11.1")[0] == "Flu"
+    assert "Bird Flu" not in linked(knowledge, "J11.1")
+    bird = linked(knowledge, "J09.X2")
+    assert bird[0] == "Bird Flu" and "Flu" not in bird
+    assert "Flu Shot" not in linked(knowledge, "J11.1")
+    for vaccine in ("G0008", "Q2035", "90658"):
+        if knowledge.catalog.lookup(vaccine):
+            assert "Flu" not in linked(knowledge, vaccine)
+
+
+def test_colonoscopy_codes_and_the_barium_enema_that_is_not_one(
+    knowledge: KnowledgeReader,
+) -> None:
+    assert linked(knowledge, "G0105")[0] == "Colonoscopy"
+    assert linked(knowledge, "0DJD8ZZ")[0] == "Colonoscopy"
+    assert "Colonoscopy" not in linked(
+        knowledge, "G0120"
+    )  # "alternative to g0105 ... barium enema"
+
+
+def test_devices_by_descriptor(knowledge: KnowledgeReader) -> None:
+    (link,) = knowledge.links(knowledge.catalog.get("V5050"))
+    assert (link.document.title, link.kind) == ("Hearing Aids", "device")
+
+
+def test_children_inherit_a_categorys_link_in_general(knowledge: KnowledgeReader) -> None:
+    (link,) = [
+        link
+        for link in knowledge.links(knowledge.catalog.get("S72.001A"))
+        if link.document.title == "Fractures"
+    ]
+    assert link.general and link.anchor.startswith("S72")
+    assert "is under" in link.evidence
+
+
+def test_without_a_knowledge_folder_the_build_says_so(tmp_path: Path) -> None:
+    step = KnowledgeStep()
+    assert step.load([], tmp_path).manifest == []
+    conn = sqlite3.connect(":memory:")
+    conn.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+    (warning,) = step.write(conn)
+    assert "no knowledge/ folder" in warning
+    (value,) = conn.execute("SELECT value FROM meta WHERE key = 'knowledge'").fetchone()
+    assert value.startswith(NO_KNOWLEDGE)
+
+
+def test_malformed_knowledge_files_become_warnings_not_failures(tmp_path: Path) -> None:
+    folder = tmp_path / "knowledge" / "medquad" / "7_X_QA"
+    folder.mkdir(parents=True)
+    (folder / "1.xml").write_text("<Document id='1'><Focus>Broken")
+    loaded = KnowledgeStep().load([], tmp_path)
+    (warning,) = loaded.warnings
+    assert warning.startswith("knowledge: skipped medquad/7_X_QA/1.xml, line 1: broken XML (")
+    assert [m.name for m in loaded.manifest] == ["knowledge-medquad-7_X_QA"]
+
+
+def test_a_quality_reporting_code_bills_no_procedure(knowledge: KnowledgeReader) -> None:
+    """Audit find: G9348 ("Ct scan ... ordered at the time of diagnosis for documented
+    reasons") reports a quality measure; it is not a CT scan."""
+    assert linked(knowledge, "G9348") == []
+    assert "MRI Scans" in linked(knowledge, "C8903")  # "Magnetic resonance imaging ..., breast"
+
+
+def test_a_sections_catch_all_table_is_not_what_the_section_is_named(
+    knowledge: KnowledgeReader,
+) -> None:
+    """Audit find: DTY18ZZ "Hyperthermia of Ureter" sits in section D, Radiation Therapy,
+    in its "Other Radiation" table; hyperthermia is not radiation therapy."""
+    assert "Radiation Therapy" not in linked(knowledge, "DTY18ZZ")
+    assert linked(knowledge, "D9071ZZ") == ["Radiation Therapy"]  # beam radiation
+
+
+def test_a_code_that_uses_the_name_for_something_else_does_not_inherit(
+    knowledge: KnowledgeReader,
+) -> None:
+    """Audit find: R40.2253 "Coma scale, best verbal response, oriented" sits under R40.2
+    Coma, but a coma scale with an oriented patient is not a coma; nor is "Glaucoma suspect"
+    glaucoma. Codes still about the header's subject keep its link."""
+    assert "Coma" not in linked(knowledge, "R40.2253")
+    assert "Coma" in linked(knowledge, "R40.20")
+    assert "Glaucoma" not in linked(knowledge, "H40.001")
+    assert "Glaucoma" in linked(knowledge, "H40.1491")
+
+
+def test_an_index_entry_giving_a_header_does_not_spread_to_its_codes(
+    knowledge: KnowledgeReader,
+) -> None:
+    """Audit find: the index gave "Aciduria, glutaric, type III" as E71.5- (more characters
+    needed) and the link spread to the codes below E71.5, other peroxisomal disorders
+    (E71.510 Zellweger syndrome). An index link now reaches only the codes restating the
+    header's title: C92.0- Acute myeloblastic leukemia, in remission or not."""
+    spread = knowledge.catalog.conn.execute(
+        "SELECT c.long_title, a.long_title FROM knowledge_links l "
+        "JOIN codes c ON c.id = l.code_id JOIN codes a ON a.id = l.anchor_id "
+        "WHERE l.rule = 'index' AND l.anchor_id != l.code_id"
+    ).fetchall()
+    assert spread and all(
+        code.casefold().startswith(header.casefold().removesuffix(", unspecified"))
+        for code, header in spread
+    )
+    assert "Zellweger Syndrome" in linked(knowledge, "E71.510")
+    assert "Glutaric acidemia type III" not in linked(knowledge, "E71.510")
+
+
+def test_medquad_synonyms_do_not_link(knowledge: KnowledgeReader) -> None:
+    """Audit find: "B-cell lymphoma", listed among the synonyms of Plasmablastic lymphoma,
+    put that document on C85.1- "Unspecified B-cell lymphoma"."""
+    assert "Plasmablastic lymphoma" not in linked(knowledge, "C85.15")
+    (by_synonym,) = knowledge.catalog.conn.execute(
+        "SELECT count(*) FROM knowledge_links l JOIN knowledge_documents d "
+        "ON d.id = l.document_id WHERE d.source = 'medquad' AND l.name != d.title"
+    ).fetchone()
+    assert by_synonym == 0
