@@ -15,7 +15,7 @@ from medcodes.settings import Settings
 from medcodes.web.deps import current_site
 from medcodes.web.errors import install_error_handler
 from medcodes.web.render import JSONOut
-from medcodes.web.routes import api, ctss, fhir, pages
+from medcodes.web.routes import api, ctss, fhir, pages, probes
 from medcodes.web.site import open_site
 
 log = logging.getLogger("medcodes.web.access")
@@ -33,7 +33,7 @@ SECURITY_HEADERS = [
     (b"x-frame-options", b"DENY"),
 ]
 CACHE_CONTROL = b"public, max-age=3600"
-UNCACHED = ("/-/ping",)
+UNCACHED = ("/-/ping", *probes.PROBES)
 
 
 class Edge:
@@ -107,7 +107,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.site = site
     install_error_handler(app)
-    for router in (pages.router, api.router, ctss.router, fhir.router):
+    for router in (pages.router, api.router, ctss.router, fhir.router, probes.router):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(Edge)
