@@ -31,7 +31,9 @@ ROOT = Path(__file__).resolve().parents[1]
 SITE_CONF = ROOT / "deploy" / "nginx" / "medcodes.conf"
 DEV_SET = ROOT / "tests" / "search" / "dev_queries.tsv"
 MEDCODES = Path(sys.executable).with_name("medcodes")  # the installed command, as deployed
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"  # Debian's; /usr/sbin is not on every PATH
 TICKS = os.sysconf("SC_CLK_TCK")
+CPUS = os.cpu_count() or 1
 NGINX_MAIN = """\
 daemon off;
 worker_processes {workers};
@@ -204,7 +206,7 @@ class Cluster:
         (self.folder / "medcodes.conf").write_text(site, "utf-8")
         main = self.folder / "nginx.conf"
         main.write_text(NGINX_MAIN.format(folder=self.folder, workers=self.nginx_workers))
-        command = ["nginx", "-p", str(self.folder), "-c", str(main), "-e", str(self.error_log)]
+        command = [NGINX, "-p", str(self.folder), "-c", str(main), "-e", str(self.error_log)]
         check = subprocess.run([*command, "-t"], capture_output=True, text=True)
         if check.returncode:
             raise RuntimeError(f"nginx -t rejected the rendered config:\n{check.stderr}")
@@ -285,6 +287,37 @@ def warm_up(cluster: Cluster, paths: list[str]) -> int:
 
 
 # --- what each process used, from /proc ----------------------------------------------------
+class Meter:
+    """CPU used by each part of the deployment, and by the whole machine, over an interval."""
+
+    def __init__(self, cluster: Cluster) -> None:
+        self.cluster = cluster
+        self.started = time.monotonic()
+        self.busy, self.total = machine_ticks()
+        self.parts = self.read()
+
+    def read(self) -> dict[str, dict[int, float]]:
+        parts = {
+            "replicas": [pid for replica in self.cluster.members for pid in replica.pids()],
+            "nginx": self.cluster.nginx_pids(),
+        }
+        return {name: {pid: cpu_seconds([pid]) for pid in pids} for name, pids in parts.items()}
+
+    def cores(self, wrk_cpu: float) -> dict[str, float]:
+        elapsed = time.monotonic() - self.started
+        busy, total = machine_ticks()
+        cores = (busy - self.busy) / max(1, total - self.total) * CPUS
+        used = {
+            name: sum(cpu - self.parts[name].get(pid, 0.0) for pid, cpu in pids.items())
+            for name, pids in self.read().items()
+        }
+        used["wrk"] = wrk_cpu
+        shares = {name: round(seconds / elapsed, 2) for name, seconds in used.items()}
+        shares["others"] = round(max(0.0, cores - sum(shares.values())), 2)
+        shares["machine"] = round(cores, 2)
+        return shares
+
+
 def process_tree(pid: int) -> list[int]:
     """`pid` and its descendants (nginx's workers, uvicorn's workers)."""
     found = [pid]

@@ -27,7 +27,6 @@ BENCH = Path(__file__).parent.resolve()
 sys.path = [p for p in sys.path if Path(p or ".").resolve() != BENCH] + [str(BENCH)]
 
 import argparse  # noqa: E402
-import os  # noqa: E402
 import re  # noqa: E402
 import threading  # noqa: E402
 import time  # noqa: E402
@@ -35,13 +34,12 @@ from collections import Counter  # noqa: E402
 from collections.abc import Callable  # noqa: E402
 from dataclasses import dataclass  # noqa: E402
 
-from cluster import Cluster, cpu_seconds, load_average, machine_ticks, mixed_paths  # noqa: E402
+from cluster import CPUS, Cluster, Meter, load_average, mixed_paths  # noqa: E402
 from loadgen import rotating_script, run_wrk  # noqa: E402
 
 UNLIMITED_API_RATE = 1_000_000  # requests/s per client: the limit never applies to this load
 ACTION_DELAY = 0.5  # seconds into a phase: the kill and the restart happen under load
 WRK_TIMEOUT = 15  # s: on a busy machine a slow answer is slow, not failed (nginx gives up at 10)
-CPUS = os.cpu_count() or 1
 LOG_LINE = re.compile(r'"[^"]*" (\d{3}) \d+ [\d.]+ upstream="([^"]*)"')
 
 
@@ -74,37 +72,6 @@ def read_log(lines: list[str]) -> tuple[int, Counter[str], list[str]]:
             request = line.split('"')[1]
             failed.append(f"{status} {request}")
     return retried, served, failed
-
-
-class Meter:
-    """CPU used by each part of the deployment, and by the whole machine, over an interval."""
-
-    def __init__(self, cluster: Cluster) -> None:
-        self.cluster = cluster
-        self.started = time.monotonic()
-        self.busy, self.total = machine_ticks()
-        self.parts = self.read()
-
-    def read(self) -> dict[str, dict[int, float]]:
-        parts = {
-            "replicas": [pid for replica in self.cluster.members for pid in replica.pids()],
-            "nginx": self.cluster.nginx_pids(),
-        }
-        return {name: {pid: cpu_seconds([pid]) for pid in pids} for name, pids in parts.items()}
-
-    def cores(self, wrk_cpu: float) -> dict[str, float]:
-        elapsed = time.monotonic() - self.started
-        busy, total = machine_ticks()
-        cores = (busy - self.busy) / max(1, total - self.total) * CPUS
-        used = {
-            name: sum(cpu - self.parts[name].get(pid, 0.0) for pid, cpu in pids.items())
-            for name, pids in self.read().items()
-        }
-        used["wrk"] = wrk_cpu
-        shares = {name: round(seconds / elapsed, 2) for name, seconds in used.items()}
-        shares["others"] = round(max(0.0, cores - sum(shares.values())), 2)
-        shares["machine"] = round(cores, 2)
-        return shares
 
 
 def run_phase(

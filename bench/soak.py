@@ -1,0 +1,161 @@
+"""Soak: the replicated deployment at saturation for 60 s; errors and replica memory.
+
+Starts 2 `medcodes serve` replicas behind nginx (deploy/nginx/medcodes.conf, bench/cluster.py)
+and drives them with wrk at more connections than they can serve (saturation: requests always
+queue), over a mixed load of more distinct requests than the replicas' caches hold (searches
+with varied filters and limits, search pages, CTSS, code pages, code JSON, FHIR $lookup).
+
+Warm-up sends every request of that rotation once (in 10 s steps, RSS printed after each):
+the per-worker caches (16,384 searches, 4,096 code views per worker) are then full, the steady
+state of a busy site, and RSS is read ("after warm-up"). Then 60 s of the same load follow,
+continuing the rotation (every answer computed again, the caches evicting), and RSS is read
+again ("at the end"). Prints both per replica, the growth, and req/s, p50/p99 and failed
+requests of the soak (wrk: non-2xx/3xx and socket errors; nginx log: answers not 2xx/3xx).
+
+    python bench/soak.py [--catalog var/medcodes.db] [--seconds 60] [--connections 64]
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+# This folder's http.py must not shadow the standard library's `http`: keep the folder last.
+BENCH = Path(__file__).parent.resolve()
+sys.path = [p for p in sys.path if Path(p or ".").resolve() != BENCH] + [str(BENCH)]
+
+import argparse  # noqa: E402
+import random  # noqa: E402
+import time  # noqa: E402
+from urllib.parse import quote  # noqa: E402
+
+from cluster import CTSS_TABLES, Cluster, Meter, dev_queries, load_average, rss_mb  # noqa: E402
+from failover import UNLIMITED_API_RATE, WRK_TIMEOUT, read_log  # noqa: E402
+from loadgen import rotating_script, run_wrk, sample_codes  # noqa: E402
+
+from medcodes.systems import FHIR_SYSTEMS, System  # noqa: E402
+
+WARM_STEP = 10  # seconds of load between two RSS readings
+SYSTEMS = ("", "HCPCS", "ICD10CM", "ICD10PCS", "HCPCS,ICD10CM")
+
+
+def distinct_paths(catalog: Path, codes: int = 8_000, seed: int = 13) -> list[str]:
+    """~68,000 different requests in a fixed shuffled order: more than two replicas' caches
+    hold (16,384 searches and 4,096 code views per worker), so they fill and evict."""
+    searches = [
+        f"/api/v1/search?q={quote(query)}&system={system}&limit={limit}&billable={billable}"
+        for query in dev_queries()
+        for system in SYSTEMS
+        for limit in range(5, 25)
+        for billable in ("false", "true")
+    ]
+    searches += [
+        f"/search?q={quote(query)}&system={system}&page={page}"
+        for query in dev_queries()
+        for system in SYSTEMS[:4]
+        for page in (1, 2)
+    ]
+    searches += [
+        f"/api/{table}/v3/search?terms={quote(query)}&maxList={size}"
+        for query in dev_queries()
+        for table in CTSS_TABLES
+        for size in (7, 10, 20)
+    ]
+    pages = []
+    for system_code in sample_codes(catalog, codes):
+        system, code = system_code.split("/", 1)
+        uri = quote(FHIR_SYSTEMS[System(system)], safe="")
+        pages += [
+            f"/code/{system_code}",
+            f"/api/v1/codes/{quote(code)}?system={system}",
+            f"/fhir/CodeSystem/$lookup?system={uri}&code={quote(code)}",
+        ]
+    paths = searches + pages
+    random.Random(seed).shuffle(paths)
+    return paths
+
+
+class Load:
+    """wrk runs that continue the rotation where the previous one stopped."""
+
+    def __init__(self, cluster: Cluster, paths: list[str], connections: int) -> None:
+        self.cluster, self.paths, self.connections = cluster, paths, connections
+        self.offset = 0
+
+    def run(self, seconds: int) -> dict[str, float]:
+        turned = self.paths[self.offset :] + self.paths[: self.offset]
+        result = run_wrk(
+            self.cluster.url + "/", rotating_script(turned), seconds, self.connections, WRK_TIMEOUT
+        )
+        self.offset = (self.offset + int(result["requests"])) % len(self.paths)
+        return result
+
+
+def replica_rss(cluster: Cluster) -> list[float]:
+    return [round(rss_mb(replica.pids()), 1) for replica in cluster.members]
+
+
+def warm_up(load: Load) -> tuple[int, int, int]:
+    """Load in steps until every request of the rotation was sent once; returns steps,
+    requests and failed requests."""
+    requests = failed = steps = 0
+    while requests < len(load.paths):
+        result = load.run(WARM_STEP)
+        steps += 1
+        requests += int(result["requests"])
+        failed += int(result["errors"])
+        rss = " + ".join(map(str, replica_rss(load.cluster)))
+        print(f"  warm-up step {steps}: {requests} requests, RSS {rss} MB", flush=True)
+    return steps, requests, failed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--catalog", type=Path, default=Path("var/medcodes.db"))
+    parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--connections", type=int, default=64)
+    args = parser.parse_args()
+
+    catalog = args.catalog.resolve()
+    paths = distinct_paths(catalog)
+    print(f"machine: load average {load_average()} (before start)")
+    with Cluster(catalog, api_rate=UNLIMITED_API_RATE) as cluster:
+        print(
+            f"mixed load: {len(paths)} distinct requests in rotation, wrk {args.connections} "
+            "connections; 2 replicas of 1 worker behind nginx (1 worker)"
+        )
+        load = Load(cluster, paths, args.connections)
+        steps, requests, failed = warm_up(load)
+        warm = replica_rss(cluster)
+        print(f"warm-up: {steps} x {WARM_STEP} s, {requests} requests, {failed} failed")
+        log_start = cluster.log_size()
+        meter = Meter(cluster)
+        started = time.monotonic()
+        result = load.run(args.seconds)
+        elapsed = time.monotonic() - started
+        cores = meter.cores(result["cpu_s"])
+        end = replica_rss(cluster)
+        _, _, log_failed = read_log(cluster.log_lines(log_start, cluster.log_size()))
+        print(
+            f"soak: {elapsed:.0f} s, {result['requests']} requests, {result['rps']:.0f} req/s, "
+            f"p50 {result['p50']:.1f} ms, p99 {result['p99']:.1f} ms, "
+            f"failed {result['errors']} (wrk), {len(log_failed)} (nginx log)"
+        )
+        print(
+            f"CPU in cores: replicas {cores['replicas']}, nginx {cores['nginx']}, "
+            f"wrk {cores['wrk']}, others {cores['others']} = machine {cores['machine']}"
+        )
+        for number, (before, after) in enumerate(zip(warm, end, strict=True), 1):
+            print(
+                f"replica {number} RSS: {before} MB after warm-up, {after} MB at the end "
+                f"({(after - before) / before:+.1%})"
+            )
+        total = (sum(end) - sum(warm)) / sum(warm)
+        print(f"replicas' RSS: {sum(warm):.1f} MB -> {sum(end):.1f} MB ({total:+.1%})")
+        for line in log_failed[:10]:
+            print(f"    failed: {line}")
+    print(f"load average {load_average()} (after)")
+
+
+if __name__ == "__main__":
+    main()
