@@ -23,7 +23,7 @@ from urllib.error import URLError
 from urllib.parse import quote
 from urllib.request import urlopen
 
-from loadgen import free_port, sample_codes
+from loadgen import free_port, rotating_script, run_wrk, sample_codes
 
 from medcodes.systems import FHIR_SYSTEMS, System
 
@@ -51,6 +51,8 @@ http {{
 }}
 """
 CTSS_TABLES = ("icd10cm", "hcpcs", "icd10pcs")
+WARM_STEP = 10  # seconds of load between two RSS readings
+WRK_TIMEOUT = 15  # s: on a busy machine a slow answer is slow, not failed (nginx gives up at 10)
 
 
 def render_site(
@@ -280,10 +282,38 @@ def mixed_paths(catalog: Path, codes: int = 400) -> list[str]:
     )
 
 
-def warm_up(cluster: Cluster, paths: list[str]) -> int:
-    """Each path once through nginx (fills the replicas' caches as a live site's are);
-    returns how many did not answer 200."""
-    return sum(get(cluster.url + path, timeout=10) != 200 for path in paths)
+class Load:
+    """wrk runs that continue the rotation where the previous one stopped."""
+
+    def __init__(self, cluster: Cluster, paths: list[str], connections: int) -> None:
+        self.cluster, self.paths, self.connections = cluster, paths, connections
+        self.offset = 0
+
+    def run(self, seconds: int) -> dict[str, float]:
+        turned = self.paths[self.offset :] + self.paths[: self.offset]
+        result = run_wrk(
+            self.cluster.url + "/", rotating_script(turned), seconds, self.connections, WRK_TIMEOUT
+        )
+        self.offset = (self.offset + int(result["requests"])) % len(self.paths)
+        return result
+
+
+def replica_rss(cluster: Cluster) -> list[float]:
+    return [round(rss_mb(replica.pids()), 1) for replica in cluster.members]
+
+
+def warm_up(load: Load, step_seconds: int = WARM_STEP) -> tuple[int, int, int]:
+    """Load in steps until every request of the rotation was sent once (the replicas' caches
+    then hold what this load asks for); returns steps, requests and failed requests."""
+    requests = failed = steps = 0
+    while requests < len(load.paths):
+        result = load.run(step_seconds)
+        steps += 1
+        requests += int(result["requests"])
+        failed += int(result["errors"])
+        rss = " + ".join(map(str, replica_rss(load.cluster)))
+        print(f"  warm-up step {steps}: {requests} requests, RSS {rss} MB", flush=True)
+    return steps, requests, failed
 
 
 # --- what each process used, from /proc ----------------------------------------------------

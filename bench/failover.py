@@ -34,12 +34,21 @@ from collections import Counter  # noqa: E402
 from collections.abc import Callable  # noqa: E402
 from dataclasses import dataclass  # noqa: E402
 
-from cluster import CPUS, Cluster, Meter, load_average, mixed_paths  # noqa: E402
+from cluster import (  # noqa: E402
+    CPUS,
+    WRK_TIMEOUT,
+    Cluster,
+    Load,
+    Meter,
+    load_average,
+    mixed_paths,
+    warm_up,
+)
 from loadgen import rotating_script, run_wrk  # noqa: E402
 
 UNLIMITED_API_RATE = 1_000_000  # requests/s per client: the limit never applies to this load
+WARM_STEP_SECONDS = 3
 ACTION_DELAY = 0.5  # seconds into a phase: the kill and the restart happen under load
-WRK_TIMEOUT = 15  # s: on a busy machine a slow answer is slow, not failed (nginx gives up at 10)
 LOG_LINE = re.compile(r'"[^"]*" (\d{3}) \d+ [\d.]+ upstream="([^"]*)"')
 
 
@@ -188,12 +197,12 @@ def main() -> None:
     paths = mixed_paths(args.catalog.resolve(), args.codes)
     print(f"machine: {CPUS} cores, load average {load_average()} (before start)")
     with Cluster(args.catalog.resolve(), api_rate=UNLIMITED_API_RATE) as cluster:
-        warm = run_wrk(cluster.url + "/", rotating_script(paths), 3, args.connections)
         print(
             f"mixed load: {len(paths)} distinct requests in rotation; wrk {args.connections} "
-            f"connections; warm-up {warm['requests']} requests, {warm['errors']} failed; "
-            f"replicas: 1 worker each; nginx: 1 worker"
+            "connections; replicas: 1 worker each; nginx: 1 worker"
         )
+        _, requests, failed = warm_up(Load(cluster, paths, args.connections), WARM_STEP_SECONDS)
+        print(f"warm-up (every request once): {requests} requests, {failed} failed")
         phases, ready_after = run_failover(
             cluster, paths, args.phase_seconds, args.connections, args.stop
         )

@@ -29,13 +29,21 @@ import random  # noqa: E402
 import time  # noqa: E402
 from urllib.parse import quote  # noqa: E402
 
-from cluster import CTSS_TABLES, Cluster, Meter, dev_queries, load_average, rss_mb  # noqa: E402
-from failover import UNLIMITED_API_RATE, WRK_TIMEOUT, read_log  # noqa: E402
-from loadgen import rotating_script, run_wrk, sample_codes  # noqa: E402
+from cluster import (  # noqa: E402
+    CTSS_TABLES,
+    Cluster,
+    Load,
+    Meter,
+    dev_queries,
+    load_average,
+    replica_rss,
+    warm_up,
+)
+from failover import UNLIMITED_API_RATE, read_log  # noqa: E402
+from loadgen import sample_codes  # noqa: E402
 
 from medcodes.systems import FHIR_SYSTEMS, System  # noqa: E402
 
-WARM_STEP = 10  # seconds of load between two RSS readings
 SYSTEMS = ("", "HCPCS", "ICD10CM", "ICD10PCS", "HCPCS,ICD10CM")
 
 
@@ -75,40 +83,6 @@ def distinct_paths(catalog: Path, codes: int = 8_000, seed: int = 13) -> list[st
     return paths
 
 
-class Load:
-    """wrk runs that continue the rotation where the previous one stopped."""
-
-    def __init__(self, cluster: Cluster, paths: list[str], connections: int) -> None:
-        self.cluster, self.paths, self.connections = cluster, paths, connections
-        self.offset = 0
-
-    def run(self, seconds: int) -> dict[str, float]:
-        turned = self.paths[self.offset :] + self.paths[: self.offset]
-        result = run_wrk(
-            self.cluster.url + "/", rotating_script(turned), seconds, self.connections, WRK_TIMEOUT
-        )
-        self.offset = (self.offset + int(result["requests"])) % len(self.paths)
-        return result
-
-
-def replica_rss(cluster: Cluster) -> list[float]:
-    return [round(rss_mb(replica.pids()), 1) for replica in cluster.members]
-
-
-def warm_up(load: Load) -> tuple[int, int, int]:
-    """Load in steps until every request of the rotation was sent once; returns steps,
-    requests and failed requests."""
-    requests = failed = steps = 0
-    while requests < len(load.paths):
-        result = load.run(WARM_STEP)
-        steps += 1
-        requests += int(result["requests"])
-        failed += int(result["errors"])
-        rss = " + ".join(map(str, replica_rss(load.cluster)))
-        print(f"  warm-up step {steps}: {requests} requests, RSS {rss} MB", flush=True)
-    return steps, requests, failed
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--catalog", type=Path, default=Path("var/medcodes.db"))
@@ -127,7 +101,7 @@ def main() -> None:
         load = Load(cluster, paths, args.connections)
         steps, requests, failed = warm_up(load)
         warm = replica_rss(cluster)
-        print(f"warm-up: {steps} x {WARM_STEP} s, {requests} requests, {failed} failed")
+        print(f"warm-up: {steps} steps, {requests} requests, {failed} failed")
         log_start = cluster.log_size()
         meter = Meter(cluster)
         started = time.monotonic()
