@@ -255,8 +255,8 @@ def dev_queries() -> list[str]:
 
 def mixed_paths(catalog: Path, codes: int = 400) -> list[str]:
     """Requests as a public site gets them, interleaved: per dev-set query a search page, the
-    instant-results fragment, a JSON search and a CTSS autocomplete; per sampled code its page,
-    its JSON (API) and a FHIR $lookup. Every path answers 200."""
+    instant-results fragment, a JSON search and a CTSS autocomplete, interleaved with
+    `code_paths`. Every path answers 200."""
     queries = [query for query in dev_queries() if query]
     searches: list[str] = []
     for i, query in enumerate(queries):
@@ -268,18 +268,24 @@ def mixed_paths(catalog: Path, codes: int = 400) -> list[str]:
             f"/api/v1/search?q={q}&limit=10",
             f"/api/{table}/v3/search?terms={q}",
         ]
-    pages: list[str] = []
+    pages = code_paths(catalog, codes)
+    return [path for pair in zip(searches, pages, strict=False) for path in pair] + (
+        searches[len(pages) :] + pages[len(searches) :]
+    )
+
+
+def code_paths(catalog: Path, codes: int) -> list[str]:
+    """Per sampled code (all systems): its page, its JSON (API) and a FHIR $lookup."""
+    paths: list[str] = []
     for system_code in sample_codes(catalog, codes):
         system, code = system_code.split("/", 1)
         uri = quote(FHIR_SYSTEMS[System(system)], safe="")
-        pages += [
+        paths += [
             f"/code/{system_code}",
             f"/api/v1/codes/{quote(code)}?system={system}",
             f"/fhir/CodeSystem/$lookup?system={uri}&code={quote(code)}",
         ]
-    return [path for pair in zip(searches, pages, strict=False) for path in pair] + (
-        searches[len(pages) :] + pages[len(searches) :]
-    )
+    return paths
 
 
 class Load:

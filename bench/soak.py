@@ -34,15 +34,13 @@ from cluster import (  # noqa: E402
     Cluster,
     Load,
     Meter,
+    code_paths,
     dev_queries,
     load_average,
     replica_rss,
     warm_up,
 )
 from failover import UNLIMITED_API_RATE, read_log  # noqa: E402
-from loadgen import sample_codes  # noqa: E402
-
-from medcodes.systems import FHIR_SYSTEMS, System  # noqa: E402
 
 SYSTEMS = ("", "HCPCS", "ICD10CM", "ICD10PCS", "HCPCS,ICD10CM")
 
@@ -69,16 +67,7 @@ def distinct_paths(catalog: Path, codes: int = 8_000, seed: int = 13) -> list[st
         for table in CTSS_TABLES
         for size in (7, 10, 20)
     ]
-    pages = []
-    for system_code in sample_codes(catalog, codes):
-        system, code = system_code.split("/", 1)
-        uri = quote(FHIR_SYSTEMS[System(system)], safe="")
-        pages += [
-            f"/code/{system_code}",
-            f"/api/v1/codes/{quote(code)}?system={system}",
-            f"/fhir/CodeSystem/$lookup?system={uri}&code={quote(code)}",
-        ]
-    paths = searches + pages
+    paths = searches + code_paths(catalog, codes)
     random.Random(seed).shuffle(paths)
     return paths
 
