@@ -105,3 +105,46 @@ def test_eval_prints_scores(built_catalog: Path) -> None:
     result = run("eval", str(dev), "--json", "--catalog", str(built_catalog))
     scores = json.loads(result.stdout)
     assert set(scores["all"]) == {"queries", "hit@1", "hit@10", "mrr"}
+
+
+# --- billing facts (issue 14) ------------------------------------------------------------------
+def test_show_prints_billing_facts(built_catalog: Path) -> None:
+    output = run("show", "J9039", "--catalog", str(built_catalog)).output
+    assert "Medicare Part B payment limit, October to December 2025: $164.253 per 1 mcg" in output
+    assert "MUE: Medicare pays at most 210 units of J9039 per patient per date of service" in output
+    assert "NDC 55513-0160-01 Blincyto (Amgen), 35 mcg per package = 35 units of J9039" in output
+    assert "source: coverage/ncci-mue-2026-04/" in output
+    diagnosis = run("show", "E11.9", "--catalog", str(built_catalog)).output
+    assert "CMS-HCC V28 category 38, used for 2026 payment" in diagnosis
+
+
+def test_show_json_carries_billing(built_catalog: Path) -> None:
+    data = json.loads(run("show", "J9039", "--json", "--catalog", str(built_catalog)).stdout)
+    assert data["billing"]["payment"]["amount"] == "164.253"
+    assert data["billing"]["unit_limit"]["units"] == 210
+    assert data["billing"]["ndcs"][0]["units_per_package"] == "35"
+
+
+def test_search_an_ndc(built_catalog: Path) -> None:
+    result = run("search", "55513016001", "--json", "--catalog", str(built_catalog))
+    (hit,) = json.loads(result.stdout)["results"]
+    assert hit["code"] == "J9039" and hit["ndc"]["units_per_package"] == "35"
+    text = run("search", "55513-0160-01", "--catalog", str(built_catalog)).output
+    assert "35 mcg per package = 35 units of J9039" in text
+
+
+def test_info_names_missing_optional_files(tmp_path: Path) -> None:
+    import sqlite3
+
+    from medcodes.catalog.writer import create_schema
+
+    catalog = tmp_path / "medcodes.db"
+    conn = sqlite3.connect(catalog)
+    create_schema(conn)
+    missing = "mue-practitioner-2026-04: coverage/ncci-mue-2026-04/MCR_MUE.csv"
+    conn.executemany("INSERT INTO meta VALUES (?, ?)", [("missing_sources", missing)])
+    conn.commit()
+    conn.close()
+    result = run("info", "--catalog", str(catalog))
+    assert result.exit_code == 0, result.output
+    assert f"Missing (optional; built without them):\n  {missing}" in result.output

@@ -35,6 +35,7 @@ from medcodes.answers import (
     parse_systems,
 )
 from medcodes.build import build, build_steps, step_count
+from medcodes.catalog.billing import BillingFacts, BillingSource, NdcPackage, billing_facts
 from medcodes.catalog.policies import PolicyCodes, PolicyLink, policies_for, policy_codes
 from medcodes.catalog.read import Catalog, Code, HistoryEvent, Release, SourceFile
 from medcodes.catalog.validity import Validation, validate_code
@@ -52,6 +53,8 @@ if TYPE_CHECKING:
     from medcodes.search.evaluate import Scores
 
 __all__ = [
+    "BillingFacts",
+    "BillingSource",
     "Branch",
     "Code",
     "CodeHistory",
@@ -63,6 +66,7 @@ __all__ = [
     "Hit",
     "Manifest",
     "Medcodes",
+    "NdcPackage",
     "PolicyCodes",
     "PolicyLink",
     "Readiness",
@@ -206,10 +210,13 @@ class Medcodes:
         limit: int = 10,
         offset: int = 0,
         facets: bool = False,
+        hcc_v28: bool = False,
     ) -> SearchResult:
         """Codes for words, brand or lay names, typos or a code, best first; each hit says
         which rule matched. `systems`: names in any spelling (`"hcpcs,icd10cm"` or a list).
-        Exact code matches are always shown (labelled), whatever the filters.
+        Exact code matches are always shown (labelled), whatever the filters. An NDC in any
+        written form finds its HCPCS code with the package (`hit.ndc`); `hcc_v28` keeps codes
+        that map to a CMS-HCC V28 category.
 
         >>> hit = mc.search("blincyto").hits[0]
         >>> hit.code, hit.matched.rule, hit.matched.text
@@ -230,6 +237,7 @@ class Medcodes:
                 limit=limit,
                 offset=offset,
                 facets=facets,
+                hcc_v28=hcc_v28,
             )
         )
 
@@ -250,11 +258,13 @@ class Medcodes:
     def code(self, code: str, system: str | None = None) -> CodeView:
         """The code view: everything known about one code, as every interface shows it
         (descriptors, status and dates, names, decoded fields, notes, hierarchy, history,
-        explanation, policies, similar codes, the source files cited).
+        explanation, policies, similar codes, billing facts, the source files cited).
 
         >>> view = mc.code("J9039")
         >>> view.status_text, view.brand_names
         ('active', ['Blincyto'])
+        >>> view.billing.payment.amount, view.billing.unit_limit.units
+        ('164.253', 210)
         >>> view.to_dict()["fields"][0]
         {'name': 'PRICE1', 'label': 'Pricing indicator', 'value': '51', 'meaning': 'Drugs'}
         """
@@ -268,6 +278,7 @@ class Medcodes:
             explanation=explain_code(self._catalog, found, self._explainers),
             policies=policies_for(self._catalog, found),
             similar=similar_codes(self._catalog, found),
+            billing=billing_facts(self._catalog, found),
         )
 
     @cached_property

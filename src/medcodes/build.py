@@ -22,14 +22,20 @@ def build_steps() -> dict[str, Any]:
     """The parts of a full build beyond the code sets, as `build_catalog` keywords:
     `extra_steps` (loaders), `enrichers` (tables computed from the written catalog) and
     `derived` (artifacts beside the catalog, swapped in with it)."""
+    from medcodes.catalog.load_billing import BillingStep
     from medcodes.catalog.load_policies import PoliciesStep
     from medcodes.search.index import prepare_index
     from medcodes.similar.build import compute_similar
 
     policies = PoliciesStep()  # one per build: load() keeps what write() inserts
+    billing = BillingStep()  # NDC packages, payment limits, MUEs, CMS-HCC (issue 14)
     return {
-        "extra_steps": (("policies", policies.load),),
-        "enrichers": (("policies", policies.write), ("similar codes", compute_similar)),
+        "extra_steps": (("policies", policies.load), ("billing facts", billing.load)),
+        "enrichers": (
+            ("policies", policies.write),
+            ("similar codes", compute_similar),
+            ("billing facts", billing.write),
+        ),
         "derived": (("search index", prepare_index),),
     }
 

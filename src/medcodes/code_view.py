@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, urlencode
 
+from medcodes.catalog.billing import BillingFacts
 from medcodes.catalog.policies import PolicyLink
 from medcodes.catalog.read import (
     Axis,
@@ -162,6 +163,7 @@ class CodeView(Serialisable):
     explanation: Explanation | None = None
     policies: list[PolicyLink] = field(default_factory=list)  # Medicare first, then plans
     similar: list[SimilarCode] = field(default_factory=list)
+    billing: BillingFacts | None = None  # NDCs, payment limit, MUE, CMS-HCC (issue 14)
 
 
 def status_text(code: Code, history: list[HistoryEvent]) -> str:

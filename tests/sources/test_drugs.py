@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -106,6 +107,34 @@ def test_pricing(sources_dir: Path) -> None:
     assert blincyto.payment_limit == Decimal("164.253")
     assert blincyto.notes == "Inflation-adjusted coinsurance"
     assert rows["A9606"].payment_limit is None  # "N/A" in the file
+    assert blincyto.coinsurance_percent == Decimal("18.259") and blincyto.awp_percent is None
+    assert rows["P9041"].awp_percent == Decimal(95)  # blood product: 95% of AWP
+    assert rows["J7170"].awp_percent is None
+
+
+def test_pricing_banner_gives_quarter_and_notes(sources_dir: Path) -> None:
+    banner = drugs.parse_asp_banner(sources_dir / ASP / "October_2025_ASP_Pricing_File.csv")
+    assert banner.title == "Payment Allowance Limits for Medicare Part B Drugs"
+    assert (banner.effective_from, banner.effective_through) == (
+        date(2025, 10, 1),
+        date(2025, 12, 31),
+    )
+    assert [note[:7] for note in banner.notes] == ["Note 1:", "Note 2:"]
+    assert "based on 2Q25 ASP data" in banner.notes[0]
+
+
+def test_crosswalk_banner(sources_dir: Path) -> None:
+    path = sources_dir / ASP / "October_2025_ASP_NDC-HCPCS_Crosswalk.csv.gz"
+    banner = drugs.parse_asp_banner(path)
+    assert banner.title.startswith("October 2025 ASP NDC - HCPCS Crosswalk")
+    assert banner.effective_through == date(2025, 12, 31)
+
+
+def test_banner_without_dates(tmp_path: Path) -> None:
+    path = tmp_path / "pricing.csv"
+    path.write_text("Title only,,\nHCPCS Code,Short Description,HCPCS Code Dosage,Payment Limit\n")
+    banner = drugs.parse_asp_banner(path)
+    assert (banner.title, banner.effective_from, banner.notes) == ("Title only", None, ())
 
 
 def test_pricing_bad_limit_is_a_warning(tmp_path: Path) -> None:

@@ -23,7 +23,7 @@ from medcodes.catalog.load_icd10pcs import load_icd10pcs
 from medcodes.catalog.rows import Loaded
 from medcodes.catalog.writer import create_schema, write_loaded
 from medcodes.errors import MedcodesError
-from medcodes.sources.registry import Located, locate
+from medcodes.sources.registry import Located, locate, missing_optional
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +73,10 @@ def build_catalog(
     notify = progress or (lambda _step: None)
     located = locate(sources_dir)
     loaded = Loaded()
+    missing = [
+        f"{source.name}: {' or '.join(source.candidates)}" for source in missing_optional(located)
+    ]
+    loaded.warnings.extend(f"optional file missing, built without it: {m}" for m in missing)
     for name, loader in (*STEPS, *extra_steps):
         notify(f"reading {name}")
         loaded.extend(loader(located, sources_dir))
@@ -81,7 +85,7 @@ def build_catalog(
     temporary.unlink(missing_ok=True)
     try:
         notify("writing catalog")
-        _write(temporary, loaded, enrichers, notify)
+        _write(temporary, loaded, enrichers, notify, missing)
         notify("checking catalog")
         counts = check_catalog(temporary, loaded)
         swaps = []
@@ -99,7 +103,11 @@ def build_catalog(
 
 
 def _write(
-    path: Path, loaded: Loaded, enrichers: tuple[tuple[str, Enrich], ...], notify: Progress
+    path: Path,
+    loaded: Loaded,
+    enrichers: tuple[tuple[str, Enrich], ...],
+    notify: Progress,
+    missing: list[str],
 ) -> None:
     conn = sqlite3.connect(path)
     try:
@@ -118,6 +126,7 @@ def _write(
                 ("medcodes_version", __version__),
                 ("schema_version", SCHEMA_VERSION),
                 ("warnings", "\n".join(loaded.warnings)),
+                ("missing_sources", "\n".join(missing)),  # optional files not found
             ],
         )
         notify("analyzing catalog")

@@ -8,8 +8,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from medcodes.catalog.rows import Loaded, TermRow
-from medcodes.catalog.sources_read import manifest_row, of_kind
+from medcodes.catalog.sources_read import manifest_row, of_kind, skipped_warnings
 from medcodes.sources import drugs
+from medcodes.sources.csv_table import SkippedRow
 from medcodes.sources.registry import Kind, Located
 from medcodes.systems import System
 
@@ -20,8 +21,10 @@ def load_drugs(located: list[Located], sources_dir: Path) -> Loaded:
     """Name terms for HCPCS drug codes; a name for a code the catalog lacks is left out."""
     loaded = Loaded()
     for item in of_kind(located, Kind.ASP_CROSSWALK):
-        rows = list(drugs.parse_asp_crosswalk(item.path))
+        skipped: list[SkippedRow] = []
+        rows = list(drugs.parse_asp_crosswalk(item.path, skipped))
         loaded.manifest.append(manifest_row(item, sources_dir, len(rows)))
+        loaded.warnings.extend(skipped_warnings(skipped, sources_dir))
         for code, names in drugs.brand_names_by_hcpcs(rows).items():
             loaded.terms.extend(TermRow(SYSTEM, code, name, "asp-brand") for name in names)
     entries: list[drugs.DrugTableEntry] = []

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from medcodes.catalog.history import Merged, Snapshot, diff_history, merge_snapshots, merged_row
-from medcodes.catalog.rows import AxisValueRow, CodeRow, Loaded, TermRow
+from medcodes.catalog.rows import AxisValueRow, CodeRow, Loaded, PcsTermRow, TermRow
 from medcodes.catalog.sources_read import manifest_row, of_kind, order_snapshot, release_rows
 from medcodes.sources import icd10pcs, icd10pcs_index
 from medcodes.sources.registry import Kind, Located
@@ -54,6 +54,18 @@ def load_icd10pcs(located: list[Located], sources_dir: Path) -> Loaded:
     loaded.codes.extend(_code_rows(merged, sources_by_release, snapshots[-1]))
     loaded.axis_values.extend(
         _axis_rows(tables, definitions, tables_source, definition_files[-1].source.name)
+    )
+    loaded.pcs_terms.extend(
+        PcsTermRow(
+            d.section,
+            d.axis_position,
+            d.term,
+            d.definition,
+            d.explanation,
+            d.includes,
+            definition_files[-1].source.name,
+        )
+        for d in definitions
     )
     codes = sorted(row.code for row in loaded.codes)
     for item in of_kind(located, Kind.PCS_INDEX):

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from medcodes.catalog.drug_names import hcpcs_drug_names
 from medcodes.catalog.rows import Loaded
-from medcodes.catalog.sources_read import manifest_row, of_kind
+from medcodes.catalog.sources_read import manifest_row, of_kind, skipped_warnings
 from medcodes.sources import coverage
 from medcodes.sources.coverage import CodeSpec, CoverageDocument, PayerPolicy
 from medcodes.sources.csv_table import SkippedRow
@@ -120,7 +120,7 @@ class PoliciesStep:
                 plans = list(parse(item.path, skipped, item.source.effective_date))
                 loaded.manifest.append(manifest_row(item, sources_dir, len(plans)))
                 self._read.plans.extend((plan, item.source.name) for plan in plans)
-        loaded.warnings.extend(_skipped_warning(row, sources_dir) for row in skipped)
+        loaded.warnings.extend(skipped_warnings(skipped, sources_dir))
         return loaded
 
     def write(self, conn: sqlite3.Connection) -> list[str]:
@@ -323,11 +323,3 @@ def _unknown_warnings(rows: list[PolicyCodeRow]) -> list[str]:
         f"unlinked): {', '.join(sorted(set(codes))[:12])}"
         for source, codes in sorted(unknown.items())
     ]
-
-
-def _skipped_warning(row: SkippedRow, sources_dir: Path) -> str:
-    try:
-        name = str(Path(row.file).relative_to(sources_dir))
-    except ValueError:
-        name = row.file
-    return f"{name}, line {row.line}: {row.why}"

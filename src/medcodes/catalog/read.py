@@ -36,6 +36,7 @@ INHERITED_NOTE_KINDS = frozenset(NOTE_KINDS) - {"inclusionTerm"}
 SOURCE_COLUMNS = "name, kind, release, effective_date, file, sha256, rows, url"
 HISTORY_EVENTS = ("added", "revised", "subdivided", "made billable", "terminated")
 
+PCS_TERM_COLUMNS = "section, position, term, definition, explanation, includes, source"
 CODE_COLUMNS = (
     "id, system, code, kind, short_title, long_title, billable, parent_id, depth, status, "
     "first_release, last_release, added_date, terminated_date, title_source"
@@ -85,6 +86,19 @@ class AppliedNote:
     text: str
     from_code: str  # the node that carries the note: the code itself or an ancestor
     inherited: bool
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class PcsTerm:
+    """An ICD-10-PCS axis value as the official definitions file explains it."""
+
+    section: str
+    position: int
+    term: str
+    definition: str
+    explanation: str
+    includes: tuple[str, ...]  # Includes/Examples; the Body Part Key or Device Key entries
     source: str
 
 
@@ -339,6 +353,27 @@ class Catalog:
             if code_id == code.id or kind in INHERITED_NOTE_KINDS
         ]
 
+    def pcs_term(self, section: str, position: int, term: str) -> PcsTerm | None:
+        """What the ICD-10-PCS definitions file says of one axis value ("Alteration", the device
+        "Nonautologous Tissue Substitute"), matched without regard to case; None where it says
+        nothing."""
+        row = self.conn.execute(
+            f"SELECT {PCS_TERM_COLUMNS} FROM pcs_terms "
+            "WHERE section = ? AND position = ? AND term = ?",
+            (section, position, term),
+        ).fetchone()
+        return _pcs_term(row) if row else None
+
+    def pcs_terms(self, section: str, position: int) -> list[PcsTerm]:
+        """Every value of one axis of one section the definitions file explains, in term order
+        (a table builder shows each value's definition and key entries)."""
+        rows = self.conn.execute(
+            f"SELECT {PCS_TERM_COLUMNS} FROM pcs_terms WHERE section = ? AND position = ? "
+            "ORDER BY term",
+            (section, position),
+        )
+        return [_pcs_term(row) for row in rows]
+
     def seventh_characters(
         self, code: Code, ancestors: list[Code] | None = None
     ) -> list[SeventhCharacter]:
@@ -454,3 +489,9 @@ class Catalog:
         for event, *row in rows:
             changes.setdefault(event, []).append(Code(*row))
         return changes
+
+
+def _pcs_term(row: tuple[Any, ...]) -> PcsTerm:
+    """A pcs_terms row as a record; `includes` is stored one entry per line."""
+    *head, includes, source = row
+    return PcsTerm(*head, tuple(filter(None, includes.split("\n"))), source)

@@ -74,6 +74,17 @@ class NoteRow:
 
 
 @dataclass(frozen=True, slots=True)
+class PcsTermRow:
+    section: str
+    position: int
+    term: str
+    definition: str
+    explanation: str
+    includes: tuple[str, ...]
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
 class SeventhRow:
     code: str
     char: str
@@ -132,6 +143,7 @@ class Loaded:
     notes: list[NoteRow] = field(default_factory=list)
     seventh: list[SeventhRow] = field(default_factory=list)
     axis_values: list[AxisValueRow] = field(default_factory=list)
+    pcs_terms: list[PcsTermRow] = field(default_factory=list)
     terms: list[TermRow] = field(default_factory=list)
     releases: list[ReleaseRow] = field(default_factory=list)
     manifest: list[ManifestRow] = field(default_factory=list)

@@ -164,3 +164,91 @@ CREATE TABLE similar (
     detail     TEXT NOT NULL         -- the shared drug name, or the shared words
 );
 CREATE INDEX similar_code ON similar (code_id, kind, score);
+
+-- ===== Rules writer: note structure, tabular conventions, PCS definitions (issue 15) =======
+-- Written by catalog/load_icd10cm.py and load_icd10pcs.py; read by the explainer and the page.
+
+-- ICD-10-PCS definitions file, whole: definition, explanation and Includes/Examples of root
+-- operations and approaches; the Body Part Key and Device Key entries (includes only).
+CREATE TABLE pcs_terms (
+    section     TEXT NOT NULL,           -- first character of the code
+    position    INTEGER NOT NULL,        -- axis (character position)
+    term        TEXT NOT NULL COLLATE NOCASE,  -- the axis value as the file names it
+    definition  TEXT NOT NULL,
+    explanation TEXT NOT NULL,
+    includes    TEXT NOT NULL,           -- the <includes> entries, one per line
+    source      TEXT NOT NULL,
+    PRIMARY KEY (section, position, term)
+);
+
+-- ===== Billing facts (issue 14) ===========================================================
+-- Written by catalog/load_billing.py from the CMS ASP files, the NCCI MUE table and the
+-- CMS-HCC / RxHCC mapping workbook; read by catalog/billing.py. HCPCS Level II and
+-- ICD-10-CM codes only: the CPT rows of those files are never stored.
+
+-- What each billing file says of itself: title, the period it is effective for, its notes.
+CREATE TABLE billing_files (
+    source            TEXT PRIMARY KEY,  -- sources.name
+    title             TEXT NOT NULL,
+    effective_from    TEXT,              -- as the file states it (else its release's date)
+    effective_through TEXT,
+    covers            TEXT NOT NULL,     -- code-set releases a mapping covers: "FY2025 FY2026"
+    notes             TEXT NOT NULL      -- the file's own notes, one per line
+);
+
+-- NDC packages of HCPCS drug codes and their billing units (CMS ASP NDC-HCPCS crosswalk).
+CREATE TABLE ndc_packages (
+    ndc11             TEXT,              -- 11 digits without hyphens; NULL for a product id
+    ndc               TEXT NOT NULL,     -- as published: 5-4-2 with hyphens, or a product id
+    code_id           INTEGER NOT NULL REFERENCES codes(id),
+    product           TEXT NOT NULL,     -- the product name as marketed (brand or generic)
+    labeler           TEXT NOT NULL,
+    dosage            TEXT NOT NULL,     -- what one billing unit is: "1 MCG"
+    package_size      TEXT NOT NULL,     -- numbers as published
+    package_quantity  TEXT NOT NULL,
+    units_per_item    TEXT NOT NULL,
+    units_per_package TEXT NOT NULL,
+    source            TEXT NOT NULL
+);
+CREATE INDEX ndc_packages_ndc ON ndc_packages (ndc11);
+CREATE INDEX ndc_packages_code ON ndc_packages (code_id);
+
+-- Medicare Part B payment limits per billing unit (CMS ASP pricing file).
+CREATE TABLE payment_limits (
+    code_id       INTEGER PRIMARY KEY REFERENCES codes(id),
+    dosage        TEXT NOT NULL,         -- the billing unit the limit is for: "1 MCG"
+    payment_limit TEXT,                  -- dollars as published ("164.253"); NULL where N/A
+    coinsurance   TEXT,                  -- percent of the limit, as published
+    awp_percent   TEXT,                  -- vaccines, blood products: limit = this % of AWP
+    notes         TEXT NOT NULL,
+    source        TEXT NOT NULL
+);
+
+-- Medically Unlikely Edits, practitioner services (CMS NCCI).
+CREATE TABLE unit_limits (
+    code_id   INTEGER PRIMARY KEY REFERENCES codes(id),
+    units     INTEGER NOT NULL,          -- most units paid per patient per date of service
+    indicator INTEGER NOT NULL,          -- adjudication indicator: 1 line, 2 policy, 3 clinical
+    rationale TEXT NOT NULL,
+    source    TEXT NOT NULL
+);
+
+-- ICD-10-CM codes onto CMS-HCC / RxHCC model categories for one payment year.
+CREATE TABLE risk_categories (
+    code_id          INTEGER NOT NULL REFERENCES codes(id),
+    model            TEXT NOT NULL,      -- CMS-HCC V28, CMS-HCC ESRD V24, RxHCC V08, ...
+    category         INTEGER NOT NULL,
+    used_for_payment INTEGER NOT NULL,   -- 1: this model's mapping counts for the payment year
+    source           TEXT NOT NULL,
+    PRIMARY KEY (code_id, model, category)
+);
+CREATE INDEX risk_categories_model ON risk_categories (model, category);
+
+-- Category labels, only where a staged source states them (the workbook's notes).
+CREATE TABLE risk_category_labels (
+    model    TEXT NOT NULL,
+    category INTEGER NOT NULL,
+    label    TEXT NOT NULL,
+    source   TEXT NOT NULL,
+    PRIMARY KEY (model, category)
+);

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from medcodes.catalog.history import Entry, Snapshot
 from medcodes.catalog.rows import ManifestRow, ReleaseRow
 from medcodes.errors import SourceFormatError
+from medcodes.sources.csv_table import SkippedRow
 from medcodes.sources.files import sha256_file
 from medcodes.sources.order_file import OrderRecord, parse_order_file
 from medcodes.sources.registry import Kind, Located
@@ -16,10 +18,7 @@ from medcodes.sources.registry import Kind, Located
 def manifest_row(located: Located, sources_dir: Path, rows: int) -> ManifestRow:
     """The manifest line for one file the build read."""
     source = located.source
-    try:
-        relative = str(located.path.relative_to(sources_dir))
-    except ValueError:
-        relative = str(located.path)
+    relative = _relative(located.path, sources_dir)
     return ManifestRow(
         name=source.name,
         kind=source.kind.value,
@@ -30,6 +29,25 @@ def manifest_row(located: Located, sources_dir: Path, rows: int) -> ManifestRow:
         rows=rows,
         url=source.url,
     )
+
+
+def skipped_warnings(skipped: list[SkippedRow], sources_dir: Path) -> list[str]:
+    """One build warning per row a parser left out ("file, line N: why"), then a count per
+    file, so the build report says how many rows of each file were skipped."""
+    counts = Counter(_relative(Path(row.file), sources_dir) for row in skipped)
+    return [
+        f"{_relative(Path(row.file), sources_dir)}, line {row.line}: {row.why}" for row in skipped
+    ] + [
+        f"{name}: {count} malformed rows left out (each listed above)"
+        for name, count in counts.items()
+    ]
+
+
+def _relative(path: Path, sources_dir: Path) -> str:
+    try:
+        return str(path.relative_to(sources_dir))
+    except ValueError:
+        return str(path)
 
 
 def of_kind(located: Iterable[Located], kind: Kind) -> list[Located]:

@@ -51,6 +51,21 @@ def write_loaded(conn: sqlite3.Connection, loaded: Loaded) -> None:
         ((ids[(n.system, n.code)], n.seq, n.kind, n.text, n.source) for n in loaded.notes),
     )
     conn.executemany(
+        "INSERT INTO pcs_terms VALUES (?,?,?,?,?,?,?)",
+        (
+            (
+                t.section,
+                t.position,
+                t.term,
+                t.definition,
+                t.explanation,
+                "\n".join(t.includes),
+                t.source,
+            )
+            for t in loaded.pcs_terms
+        ),
+    )
+    conn.executemany(
         "INSERT INTO seventh_characters VALUES (?,?,?)",
         ((ids[("ICD10CM", s.code)], s.char, s.meaning) for s in loaded.seventh),
     )

@@ -35,11 +35,15 @@ def search(
     within: Annotated[
         str | None, typer.Option(help="Only below this chapter, category, table or group.")
     ] = None,
+    hcc_v28: Annotated[
+        bool, typer.Option("--hcc-v28", help="Only codes that map to a CMS-HCC V28 category.")
+    ] = False,
     explain: Annotated[bool, typer.Option("--explain", help="Print the query plan.")] = False,
     catalog: CatalogOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Find codes from words or a code: `medcodes search blincyto`, `medcodes search e11.`."""
+    """Find codes from words, a code or an NDC: `medcodes search blincyto`, `... e11.`,
+    `... 55513-0160-01`."""
     options: dict[str, Any] = {
         "systems": system or (),
         "billable_only": billable,
@@ -48,6 +52,7 @@ def search(
         "within": within,
         "limit": limit,
         "offset": offset,
+        "hcc_v28": hcc_v28,
     }
     with open_codes(catalog) as codes:
         if query is None:
@@ -81,9 +86,11 @@ def result_json(result: SearchResult) -> dict[str, Any]:
                 "score": hit.score,
                 "status": hit.status,
                 "matched": asdict(hit.matched),
+                "ndc": hit.ndc,  # the package, for a hit found from an NDC
             }
             for hit in result.hits
         ],
+        "filter_facets": result.filter_facets,
     }
 
 

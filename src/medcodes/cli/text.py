@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 
 if TYPE_CHECKING:
-    from medcodes.api import CodeView, Manifest, SearchResult
+    from medcodes.api import BillingFacts, BillingSource, CodeView, Manifest, SearchResult
 
 
 def plain(out: Console) -> Callable[..., None]:
@@ -38,6 +38,8 @@ def print_details(out: Console, view: CodeView) -> None:
     for label, found in names:
         if found:
             say(f"  {label} names: {', '.join(found)}")
+    if view.billing:
+        print_billing(say, view.billing)
     if view.ancestors:
         say("Path:")
         for depth, node in enumerate(view.ancestors):
@@ -94,6 +96,42 @@ def print_details(out: Console, view: CodeView) -> None:
             say(f"      basis: {event.basis}")
 
 
+def print_billing(say: Callable[..., None], billing: BillingFacts) -> None:
+    """The billing facts block: each figure, what it means, and the file it comes from."""
+    say("Billing facts:")
+    if billing.payment:
+        payment = billing.payment
+        say(f"  {payment.summary}")
+        note = f"Note in the file: {payment.notes}" if payment.notes else None
+        for line in (payment.coinsurance, note, payment.basis, *payment.file_notes):
+            if line:
+                say(f"      {line}")
+        say(f"      {_from_file(payment.source)}")
+    if billing.unit_limit:
+        mue = billing.unit_limit
+        say(f"  MUE: {mue.summary}")
+        say(f"      {mue.adjudication_meaning}")
+        if mue.zero_meaning:
+            say(f"      {mue.zero_meaning}")
+        say(f"      {_from_file(mue.source)}")
+    if billing.ndcs:
+        say(f"  NDC packages ({len(billing.ndcs)}):")
+        for package in billing.ndcs:
+            say(f"    {package.summary}")
+        if billing.ndc_source:
+            say(f"      {_from_file(billing.ndc_source)}")
+    if billing.risk:
+        say(f"  CMS-HCC / RxHCC: {billing.risk.summary}")
+        say(f"      {_from_file(billing.risk.source)}")
+
+
+def _from_file(source: BillingSource) -> str:
+    period = source.effective_from or ""
+    if source.effective_through:
+        period += f" to {source.effective_through}"
+    return f"source: {source.file} ({source.title}), release {source.release}, effective {period}"
+
+
 def print_info(out: Console, manifest: Manifest) -> None:
     """The catalog's build, releases with counts, and source files with sha256."""
     say = plain(out)
@@ -112,6 +150,11 @@ def print_info(out: Console, manifest: Manifest) -> None:
     for source in manifest.sources:
         say(f"  {source.name:<32} {source.rows:>7,} rows  {source.file}")
         say(f"  {'':<32} sha256 {source.sha256}")
+    missing = [line for line in meta.get("missing_sources", "").splitlines() if line]
+    if missing:
+        say("Missing (optional; built without them):")
+        for line in missing:
+            say(f"  {line}")
 
 
 def print_hits(out: Console, result: SearchResult) -> None:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 
 import tantivy
 
+from medcodes.catalog.billing import NdcPackage, hcc_v28_code_ids, packages_for_ndcs
 from medcodes.catalog.read import Catalog, Code
 from medcodes.search import ranking
 from medcodes.search.index import (
@@ -45,6 +46,10 @@ FIELD_NAMES = {
 CANDIDATES_EXTRA = 15  # retrieved beyond offset+limit so adjustments can reorder
 WHOLE_NAME_BOOST = 1000.0  # an exact form scores this (constant-score queries), a bag 1
 MAX_DROP_ONE_WORDS = 6  # longer queries fall back to any word
+NDC_NOT_FOUND = (
+    "No HCPCS code for NDC {ndc!r} in the CMS ASP NDC-HCPCS crosswalk, which lists Medicare "
+    "Part B drugs only."
+)
 
 
 @dataclass(slots=True)
@@ -54,6 +59,7 @@ class Candidate:
     score: float
     address: tantivy.DocAddress | None = None
     via: str = ""  # the lay phrase, for "lay phrase" hits
+    package: NdcPackage | None = None  # for "NDC" hits
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +98,7 @@ class Searcher:
                 "SELECT id, system, code, long_title, status, billable, kind, depth FROM codes"
             )
         }
+        self.hcc_v28 = hcc_v28_code_ids(catalog.conn)
 
     # --- public ------------------------------------------------------------------------------
     def search(self, query: SearchQuery) -> SearchResult:
@@ -102,21 +109,29 @@ class Searcher:
         want = query.offset + query.limit
         candidates: dict[int, Candidate] = {}
         code_total = self._code_rules(plan, query, want, candidates)
+        ndc_total = self._ndc_rule(plan, query, candidates)
         self._lay_phrase_rule(plan, query, candidates)
-        text_total, unfiltered, did_you_mean = self._text_rules(plan, query, want, candidates)
-        total = code_total + text_total
+        text_total, unfiltered, did_you_mean = 0, None, None
+        if not ndc_total:  # an NDC that names a drug is not also searched as words
+            text_total, unfiltered, did_you_mean = self._text_rules(plan, query, want, candidates)
+        total = code_total + ndc_total + text_total
         facets: dict[str, int] = {}
+        flags = {"ndc": ndc_total} if ndc_total else {}
         if unfiltered is not None and query.facets:
-            facets = self._facets(unfiltered)
+            facets, flags["hcc-v28"] = self._facets(unfiltered)
         for candidate in candidates.values():
-            if candidate.rule in ("exact code", "code prefix"):
+            if candidate.rule in ("exact code", "code prefix", "NDC"):
                 system = self.codes[candidate.code_id].system
                 facets[system] = facets.get(system, 0) + 1
+                if candidate.code_id in self.hcc_v28 and query.facets:
+                    flags["hcc-v28"] = flags.get("hcc-v28", 0) + 1
         ranked = sorted(candidates.values(), key=lambda c: -c.score)
         page = ranked[query.offset : want]
         wanted = self._wanted(plan) if page else None
         hits = [self._hit(candidate, wanted) for candidate in page]
         message = None if hits or query.offset else f"No codes match {plan.text!r}."
+        if not hits and plan.ndcs:
+            message = NDC_NOT_FOUND.format(ndc=plan.text)
         return SearchResult(
             query.text,
             max(total, len(ranked)),
@@ -126,6 +141,7 @@ class Searcher:
             message,
             did_you_mean,
             plan,
+            {name: count for name, count in flags.items() if count},
         )
 
     # --- codes -------------------------------------------------------------------------------
@@ -176,6 +192,18 @@ class Searcher:
                 out[code.id] = Candidate(code.id, "code prefix", score)
         return max(0, total - len(exact))
 
+    def _ndc_rule(self, plan: QueryPlan, query: SearchQuery, out: dict[int, Candidate]) -> int:
+        """The HCPCS codes of the NDC the text is (any written form), each with its package;
+        returns how many were found."""
+        found = 0
+        for package in packages_for_ndcs(self.catalog, plan.ndcs):
+            if query.systems and package.system not in query.systems:
+                continue
+            (code,) = self.catalog.lookup(package.code, package.system)
+            out[code.id] = Candidate(code.id, "NDC", ranking.RULES["NDC"], package=package)
+            found += 1
+        return found
+
     def _lay_phrase_rule(
         self, plan: QueryPlan, query: SearchQuery, out: dict[int, Candidate]
     ) -> None:
@@ -198,6 +226,8 @@ class Searcher:
     def _passes(self, code_id: int, query: SearchQuery) -> bool:
         info = self.codes[code_id]
         if query.billable_only and not info.billable:
+            return False
+        if query.hcc_v28 and code_id not in self.hcc_v28:
             return False
         return query.include_terminated or info.status == "active"
 
@@ -346,6 +376,8 @@ class Searcher:
             filters.append(self._any_term("system", list(query.systems)))
         if query.billable_only:
             filters.append(tantivy.Query.term_query(self.schema, "billable", 1))
+        if query.hcc_v28:
+            filters.append(tantivy.Query.term_query(self.schema, "hcc_v28", 1))
         if not query.include_terminated and query.active_on is None:
             filters.append(tantivy.Query.term_query(self.schema, "active", 1))
         if query.active_on is not None:
@@ -410,11 +442,15 @@ class Searcher:
             fixed += ranking.UNSPECIFIED_BONUS
         return stems, fixed
 
-    def _facets(self, query: tantivy.Query | None) -> dict[str, int]:
-        if query is None:
-            return {}
-        result = self.searcher.aggregate(query, {"s": {"terms": {"field": "system"}}})
-        return {bucket["key"]: bucket["doc_count"] for bucket in result["s"]["buckets"]}
+    def _facets(self, query: tantivy.Query) -> tuple[dict[str, int], int]:
+        """Hits per system, and how many map to a CMS-HCC V28 category: one pass."""
+        result = self.searcher.aggregate(
+            query,
+            {"s": {"terms": {"field": "system"}}, "h": {"terms": {"field": "hcc_v28"}}},
+        )
+        systems = {bucket["key"]: bucket["doc_count"] for bucket in result["s"]["buckets"]}
+        hcc = sum(b["doc_count"] for b in result["h"]["buckets"] if int(b["key"]) == 1)
+        return systems, hcc
 
     # --- answers -----------------------------------------------------------------------------
     def _wanted(self, plan: QueryPlan) -> Wanted:
@@ -436,12 +472,15 @@ class Searcher:
             info.status,
             info.billable,
             info.kind,
+            candidate.package,
         )
 
     def _match(self, candidate: Candidate, wanted: Wanted, info: CodeInfo) -> Match:
         """Which field made the hit: the title, else the first name holding every word."""
         if candidate.rule == "lay phrase":
             return Match(candidate.rule, "lay term", candidate.via)
+        if candidate.package is not None:
+            return Match(candidate.rule, "ASP NDC-HCPCS crosswalk", candidate.package.summary)
         if candidate.address is None:
             return Match(candidate.rule, "code", info.code)
         wanted_forms, wanted_bags = wanted.forms, wanted.bags

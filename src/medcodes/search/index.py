@@ -21,6 +21,7 @@ from typing import Any
 
 import tantivy
 
+from medcodes.catalog.billing import hcc_v28_code_ids
 from medcodes.errors import CatalogMissing
 from medcodes.search import ranking
 from medcodes.search.lay_terms import code_terms
@@ -29,7 +30,7 @@ from medcodes.search.spelling import MIN_WORD, write_vocabulary
 from medcodes.systems import code_key
 
 ANALYZER = "med"
-ANALYZER_RECIPE = "simple > lowercase > ascii_fold > stemmer(english); v2 bags"
+ANALYZER_RECIPE = "simple > lowercase > ascii_fold > stemmer(english); v2 bags; hcc_v28"
 TEXT_FIELDS = tuple(ranking.FIELD_BOOSTS)  # title, drug, lay, inclusion, index
 FIELD_OF_SOURCE = {
     "inclusion": "inclusion",
@@ -79,6 +80,7 @@ def schema() -> tantivy.Schema:
     builder.add_text_field("exact", tokenizer_name="raw")
     builder.add_text_field("within", tokenizer_name="raw")
     builder.add_integer_field("billable", indexed=True, fast=True)
+    builder.add_integer_field("hcc_v28", indexed=True, fast=True)  # maps to a V28 category
     builder.add_integer_field("active", indexed=True, fast=True)
     builder.add_integer_field("valid_from", indexed=True, fast=True)
     builder.add_integer_field("valid_to", indexed=True, fast=True)
@@ -228,6 +230,7 @@ def _documents(conn: sqlite3.Connection) -> Iterator[tuple[dict[str, Any], set[s
         "added_date, terminated_date FROM codes ORDER BY id"
     ).fetchall()
     parents = {row["id"]: (row["parent_id"], code_key(row["code"])) for row in rows}
+    hcc_v28 = hcc_v28_code_ids(conn)
     terms = _terms_by_id(conn, rows)
     added = dict(
         conn.execute(
@@ -255,6 +258,7 @@ def _documents(conn: sqlite3.Connection) -> Iterator[tuple[dict[str, Any], set[s
             "exact": sorted(exact),
             "within": list(_ancestor_codes(row["parent_id"], parents)),
             "billable": int(row["billable"]),
+            "hcc_v28": int(row["id"] in hcc_v28),
             "active": int(row["status"] == "active"),
             "valid_from": day_number(row["added_date"] or added.get(row["id"]), -FOREVER),
             "valid_to": day_number(row["terminated_date"], FOREVER),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from medcodes.catalog.billing import NdcPackage
 from medcodes.serial import Serialisable
 
 MAX_QUERY_CHARS = 200  # longer input is cut: no code or phrase is that long
@@ -24,6 +25,7 @@ class SearchQuery:
     limit: int = 10
     offset: int = 0
     facets: bool = False  # count hits per system (the web page's filter chips)
+    hcc_v28: bool = False  # only codes that map to a CMS-HCC V28 category (and exact codes)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +48,7 @@ class QueryPlan:
     rewrites: tuple[str, ...]  # human-readable: "afib -> atrial fibrillation (lay terms)"
     message: str | None = None  # why nothing can be searched (empty input, ...)
     lay_codes: tuple[tuple[str, tuple[str, ...]], ...] = ()  # lay phrase in the query -> codes
+    ndcs: tuple[str, ...] = ()  # the 11-digit NDCs the text can be (55513-160-01, 55513016001)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +70,7 @@ class Hit:
     status: str
     billable: bool
     kind: str
+    ndc: NdcPackage | None = None  # the package an NDC query named, with its billing units
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,3 +83,5 @@ class SearchResult(Serialisable):
     message: str | None = None
     did_you_mean: str | None = None
     plan: QueryPlan | None = None
+    # Hits found from an NDC ("ndc") and hits that map to a CMS-HCC V28 category ("hcc-v28").
+    filter_facets: dict[str, int] = field(default_factory=dict)

@@ -10,6 +10,7 @@ import unicodedata
 from datetime import date
 
 from medcodes.errors import BadQuery
+from medcodes.ndc import ndc11_candidates
 from medcodes.search.lay_terms import WORD, phrase_codes, phrase_key, rewrites
 from medcodes.search.model import MAX_QUERY_CHARS, CodeShape, QueryPlan
 from medcodes.systems import code_key
@@ -108,7 +109,14 @@ def plan(text: str) -> QueryPlan:
     if not words and not shapes:
         message = "Nothing searchable in the query: use letters or digits."
     return QueryPlan(
-        normal, shapes, words, tuple(alternatives), tuple(notes), message, lay_phrases(words)
+        normal,
+        shapes,
+        words,
+        tuple(alternatives),
+        tuple(notes),
+        message,
+        lay_phrases(words),
+        ndc11_candidates(normal),
     )
 
 

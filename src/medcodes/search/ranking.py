@@ -9,6 +9,7 @@ from __future__ import annotations
 # rule -> base score. A hit's score is base + BM25 (<~50) + adjustments (<~10).
 RULES: dict[str, float] = {
     "exact code": 1_000_000,
+    "NDC": 900_000,  # an NDC of the CMS ASP crosswalk: its HCPCS code
     "code prefix": 500_000,  # `E11.` / `J90`: the subtree in official order
     "exact title": 100_000,  # the whole query is the code's title
     "exact synonym": 80_000,  # ... or one of its other names

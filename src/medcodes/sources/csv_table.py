@@ -98,6 +98,20 @@ def read_table(
         yield TableRow(line, values)
 
 
+def read_banner(
+    path: Path, required: Columns, *, member: str | None = None, header_within: int = 20
+) -> list[str]:
+    """The non-empty cells above the header row, one line each: a CMS file's title,
+    effective dates and notes."""
+    records = _Records(path, _decode(read_bytes(path, member)))
+    lines: list[str] = []
+    for line, cells in records:
+        if len(_locate(cells, required)) == len(required) or line >= header_within:
+            break
+        lines.extend(text for text in map(clean_text, cells) if text)
+    return lines
+
+
 def build_rows(
     path: Path,
     rows: Iterable[TableRow],

@@ -7,9 +7,12 @@ PKG QTY, BILLUNITS, BILLUNITSPKG` (the first column is named after the year), th
 NDC package; every line padded with empty columns; Windows-1252. `Drug Name` is the product
 name as marketed: the brand (Blincyto), or the generic name for generic products.
 
-ASP pricing file (CMS, "Payment Allowance Limits for Medicare Part B Drugs"): banner lines,
-then `HCPCS Code, Short Description, HCPCS Code Dosage, Payment Limit, Co-insurance
-Percentage, ..., Notes`.
+ASP pricing file (CMS, "Payment Allowance Limits for Medicare Part B Drugs"): banner lines
+(title, "Effective October 1, 2025 through December 31, 2025", "Note 1: ..."), then `HCPCS
+Code, Short Description, HCPCS Code Dosage, Payment Limit, Co-insurance Percentage, Vaccine
+AWP%, Vaccine Limit, Blood AWP%, Blood limit, Clotting Factor, Notes`. The co-insurance is a
+percentage of the limit (20.000, or less where inflation-adjusted); the AWP% columns say that
+a vaccine's or blood product's limit is that share of its average wholesale price.
 
 Both ASP files also list a few CPT (90xxx) vaccine and immune-globulin codes whose short
 descriptions are AMA CPT text; the parsers yield them as published, `brand_names_by_hcpcs`
@@ -25,6 +28,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -34,6 +38,7 @@ from medcodes.sources.csv_table import (
     TableRow,
     build_rows,
     clean_text,
+    read_banner,
     read_table,
 )
 
@@ -60,7 +65,14 @@ _PRICING_COLUMNS = {
     "dosage": r"HCPCS Code Dosage",
     "payment_limit": r"Payment Limit",
 }
-_PRICING_OPTIONAL = {"coinsurance": r"Co-insurance Percentage", "notes": r"Notes"}
+_PRICING_OPTIONAL = {
+    "coinsurance": r"Co-insurance Percentage",
+    "vaccine_awp": r"Vaccine AWP%",
+    "blood_awp": r"Blood AWP%",
+    "notes": r"Notes",
+}
+_ASP_HEADER = {"hcpcs": _CROSSWALK_COLUMNS["hcpcs"], "short": r"Short Description"}  # both files
+_EFFECTIVE = re.compile(r"Effective (\w+ \d{1,2}, \d{4}) through (\w+ \d{1,2}, \d{4})")
 _ENTRY_COLUMNS = {
     "drug_name": r"drug_name",
     "unit": r"unit",
@@ -96,8 +108,20 @@ class AspPriceRow:
     dosage: str
     payment_limit: Decimal | None  # None where the file says N/A
     coinsurance_percent: Decimal | None
+    awp_percent: Decimal | None  # vaccines and blood products: the limit is this % of AWP
     notes: str
     line: int
+
+
+@dataclass(frozen=True, slots=True)
+class AspBanner:
+    """What an ASP file says above its header: its title, the quarter it is effective for,
+    and its notes ("Note 1: ... based on 2Q25 ASP data")."""
+
+    title: str
+    effective_from: date | None
+    effective_through: date | None
+    notes: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +163,26 @@ def parse_asp_pricing(
     """Yield every code of an ASP payment allowance limits file (plain, `.gz` or zip member)."""
     table = read_table(path, _PRICING_COLUMNS, _PRICING_OPTIONAL, member=member, warnings=warnings)
     return build_rows(path, table, _price_row, warnings)
+
+
+def parse_asp_banner(path: Path, member: str = r"\.csv$") -> AspBanner:
+    """The title, effective quarter and notes above the header of either ASP file."""
+    lines = read_banner(path, _ASP_HEADER, member=member)
+    period = next(filter(None, map(_EFFECTIVE.search, lines)), None)
+    return AspBanner(
+        title=lines[0] if lines else "",
+        effective_from=_long_date(period.group(1)) if period else None,
+        effective_through=_long_date(period.group(2)) if period else None,
+        notes=tuple(line for line in lines[1:] if not _EFFECTIVE.search(line)),
+    )
+
+
+def _long_date(text: str) -> date | None:
+    """The date of "October 1, 2025"; None for anything else."""
+    try:
+        return datetime.strptime(text, "%B %d, %Y").date()
+    except ValueError:
+        return None
 
 
 def parse_drug_table_entries(
@@ -236,6 +280,7 @@ def _price_row(row: TableRow) -> AspPriceRow:
         dosage=row.text("dosage"),
         payment_limit=_optional_number(row, "payment_limit"),
         coinsurance_percent=_optional_number(row, "coinsurance"),
+        awp_percent=_optional_number(row, "vaccine_awp") or _optional_number(row, "blood_awp"),
         notes=row.text("notes"),
         line=row.line,
     )

@@ -8,6 +8,13 @@ diags carry instructional notes as `<includes><note>..</note></includes>` and li
 `inclusionTerm`, `excludes1`, `excludes2`, `codeFirst`, `useAdditionalCode`, `codeAlso`,
 `notes`; a diag may define 7th characters with `<sevenChrNote>` and
 `<sevenChrDef><extension char="A">initial encounter</extension>...</sevenChrDef>`.
+The root's `<introduction>` defines the tabular's conventions (`<introSection
+type="instruction">` with a `<title>` and `<instruction><note>`s: Includes, Excludes1, ...).
+
+A note element's `<note>`s are not always separate instructions: one ending in ":" is a
+lead-in ("Code first, for adverse effects, the nature of the adverse effect, such as:") and the
+notes after it in the same element are its items. Each Note carries the instruction (`unit`)
+it belongs to, so readers keep a lead-in and its items together.
 
 Order addenda (`icd10cm_order_addenda_YYYY.txt`, CMS `icd10OrderFiles.pdf`): one change per
 line in the order-file layout behind a 13-column action label (`Add:`, `Delete:`,
@@ -42,14 +49,30 @@ CODE_RE = re.compile(r"[A-Z][0-9A-Z]{2}(?:\.[0-9A-Z]{1,4})?")
 _CATEGORY = r"[A-Z][0-9A-Z]{2}"
 _CHAPTER_RANGE = re.compile(rf"\(({_CATEGORY})-({_CATEGORY})\)\s*$")
 _SECTION_ID = re.compile(rf"({_CATEGORY})(?:-({_CATEGORY}))?")
+_HEADING_END = re.compile(r"[.:;!?]$")
+MAX_HEADING_WORDS = 6
 
 
 @dataclass(frozen=True, slots=True)
 class Note:
-    """One `<note>` of an instructional element; `kind` is the element name (NOTE_KINDS)."""
+    """One `<note>` of an instructional element; `kind` is the element name (NOTE_KINDS).
+
+    Notes with the same `unit` form one instruction: a lead-in (`lead`) and its items.
+    """
 
     kind: str
     text: str
+    unit: int  # number of the instruction within its node, from 0
+    lead: bool  # True for a lead-in ("code to identify:") that its unit's items complete
+
+
+@dataclass(frozen=True, slots=True)
+class Convention:
+    """One instructional convention of the tabular's introduction ("Excludes1", ...)."""
+
+    title: str  # as the file gives it, e.g. "Excludes1", "7th characters and placeholder X"
+    text: str  # its <note>s joined by a space
+    line: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,16 +210,67 @@ def _node(
         parent=parent,
         first_code=first_code,
         last_code=last_code,
-        notes=tuple(
-            Note(group.tag, _text(note))
-            for group in element.iterchildren(*NOTE_KINDS)
-            for note in group.iterchildren("note")
-        ),
+        notes=_notes(element),
         seven_chr_note=" ".join(_text(n) for n in element.iterfind("sevenChrNote/note")),
         seven_chr_def=definition,
         seven_chr_inclusions=inclusions,
         line=element.sourceline,
     )
+
+
+def _notes(element: etree._Element) -> tuple[Note, ...]:
+    """The node's notes in document order, each with the instruction (unit) it belongs to.
+
+    A lead-in starts a unit that its element's following notes join, up to the next lead-in;
+    notes before any lead-in, and notes of different elements, are instructions of their own.
+    """
+    notes: list[Note] = []
+    unit = -1
+    for group in element.iterchildren(*NOTE_KINDS):
+        texts = [_text(note) for note in group.iterchildren("note")]
+        in_lead = False
+        for index, text in enumerate(texts):
+            lead = _is_lead_in(group.tag, texts, index)
+            if lead or not in_lead:
+                unit += 1
+            in_lead = in_lead or lead
+            notes.append(Note(group.tag, text, unit, lead))
+    return tuple(notes)
+
+
+def _is_lead_in(kind: str, texts: list[str], index: int) -> bool:
+    """A note ending in ":" with items after it, or, in a `<notes>` element, a short heading
+    between paragraphs ("Functional activity" above the paragraph it titles, chapter 2)."""
+    text = texts[index]
+    if index + 1 == len(texts):
+        return False
+    if text.endswith(":"):
+        return True
+    after, before = texts[index + 1], texts[index - 1] if index else "."
+    return (
+        kind == "notes"
+        and len(text.split()) <= MAX_HEADING_WORDS
+        and _HEADING_END.search(text) is None
+        and after.endswith(".")
+        and before.endswith(".")
+    )
+
+
+def parse_conventions(path: Path, member: str = r"tabular.*\.xml$") -> list[Convention]:
+    """The instructional conventions of a tabular's `<introduction>`, in file order.
+
+    Raises SourceFormatError for XML that is not well-formed or a convention without a title
+    or text.
+    """
+    root = load_xml(path, "ICD10CM.tabular", member)
+    found = []
+    for section in root.iterfind("introduction/introSection[@type='instruction']"):
+        title = _child_text(path, section, "title", "introSection").removesuffix(":")
+        text = " ".join(_text(note) for note in section.iterfind("instruction/note"))
+        if not text:
+            raise SourceFormatError(path, section.sourceline, f"convention {title!r} has no text")
+        found.append(Convention(title, text, section.sourceline))
+    return found
 
 
 def _seven_chr_def(

@@ -30,6 +30,9 @@ class Kind(StrEnum):
     PCS_DEFINITIONS = "icd10pcs-definitions"
     PCS_INDEX = "icd10pcs-index"
     ASP_CROSSWALK = "asp-crosswalk"
+    ASP_PRICING = "asp-pricing"
+    MUE_PRACTITIONER = "mue-practitioner"
+    HCC_MAPPING = "cms-hcc-mapping"
     DRUG_TABLE = "drug-table"
     DRUG_SEE = "drug-table-see"
     MCD_DOCUMENTS = "mcd-documents"
@@ -228,12 +231,44 @@ SOURCES: tuple[SourceFile, ...] = (
         ("icd10pcs/icd10pcs_index_2025.xml.gz",),
         f"{CMS}2025-icd-10-pcs-codes-file.zip",
     ),
+    # Billing facts (issue 14): optional; a build without them names them in `medcodes info`.
     SourceFile(
         Kind.ASP_CROSSWALK,
         "2025-10",
         date(2025, 10, 1),
         ("drugs/asp-2025-oct/October_2025_ASP_NDC-HCPCS_Crosswalk.csv.gz",),
         f"{CMS}october-2025-asp-ndc-hcpcs-crosswalk.zip",
+        member=r"\.csv$",
+        required=False,
+    ),
+    SourceFile(
+        Kind.ASP_PRICING,
+        "2025-10",
+        date(2025, 10, 1),
+        ("drugs/asp-2025-oct/October_2025_ASP_Pricing_File.csv",),
+        f"{CMS}october-2025-asp-pricing-file.zip",
+        member=r"\.csv$",
+        required=False,
+    ),
+    SourceFile(
+        Kind.MUE_PRACTITIONER,
+        "2026-04",
+        date(2026, 4, 1),
+        ("coverage/ncci-mue-2026-04/MCR_MUE_PractitionerServices_Eff_04-01-2026.csv",),
+        "https://www.cms.gov/medicare/coding-billing/national-correct-coding-initiative-ncci-edits/"
+        "medicare-ncci-medically-unlikely-edits",
+        member=r"Practitioner.*\.csv$",
+        required=False,
+    ),
+    SourceFile(
+        Kind.HCC_MAPPING,
+        "PY2026",
+        date(2026, 1, 1),
+        ("risk-adjustment/cms-hcc-py2026/2026-icd10-cm-mappings-cms-hcc-rxhcc.xlsx",),
+        "https://www.cms.gov/medicare/payment/medicare-advantage-rates-statistics/"
+        "risk-adjustment/2026-model-software-icd-10-mappings",
+        member=r"\.xlsx$",
+        required=False,
     ),
     SourceFile(
         Kind.DRUG_TABLE,
@@ -325,3 +360,12 @@ def locate(sources_dir: Path, sources: tuple[SourceFile, ...] = SOURCES) -> list
     if missing:
         raise SourcesMissing(f"missing official files in {sources_dir}: " + "; ".join(missing))
     return found
+
+
+def missing_optional(
+    located: list[Located], sources: tuple[SourceFile, ...] = SOURCES
+) -> list[SourceFile]:
+    """The optional registry files `locate` did not find: a build goes on without them and
+    says so (`medcodes info`)."""
+    found = {item.source for item in located}
+    return [source for source in sources if not source.required and source not in found]

@@ -6,7 +6,7 @@ here only arrange what the facade returns for the other pages (grouping, labels,
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import quote, urlencode
 
 from medcodes.api import Branch, CodeRef, Hit, Release, SearchResult
@@ -28,6 +28,20 @@ class Facet:
 
 
 @dataclass(frozen=True, slots=True)
+class FilterFacet:
+    """A chip beside the systems: hits found from an NDC, or that map to a CMS-HCC V28
+    category (a link turning that filter on or off; None where it filters nothing)."""
+
+    label: str
+    count: int
+    url: str | None
+    selected: bool
+
+
+FILTER_LABELS = {"ndc": "Found from an NDC", "hcc-v28": "Maps to a CMS-HCC V28 category"}
+
+
+@dataclass(frozen=True, slots=True)
 class HitGroup:
     system: str
     label: str
@@ -45,25 +59,45 @@ class SearchPage:
     prev_url: str | None
     next_url: str | None
     did_you_mean_url: str | None
+    filters: list[FilterFacet] = field(default_factory=list)
+    hcc_v28: bool = False  # the filter "maps to a CMS-HCC V28 category" is on
 
 
-def search_url(q: str, system: str | None = None, page: int = 1) -> str:
+def search_url(q: str, system: str | None = None, page: int = 1, hcc_v28: bool = False) -> str:
     params: dict[str, str | int] = {"q": q}
     if system:
         params["system"] = system
+    if hcc_v28:
+        params["hcc"] = "v28"
     if page > 1:
         params["page"] = page
     return "/search?" + urlencode(params)
 
 
 def build_search_page(
-    q: str, system: str | None, page: int, result: SearchResult | None
+    q: str, system: str | None, page: int, result: SearchResult | None, hcc_v28: bool = False
 ) -> SearchPage:
     if result is None:
-        return SearchPage(q, system, page, None, [], [], None, None, None)
+        return SearchPage(q, system, page, None, [], [], None, None, None, [], hcc_v28)
     facets = [
-        Facet(s, system_name(s), count, search_url(q, None if s == system else s), s == system)
+        Facet(
+            s,
+            system_name(s),
+            count,
+            search_url(q, None if s == system else s, hcc_v28=hcc_v28),
+            s == system,
+        )
         for s, count in sorted(result.facets.items(), key=lambda item: -item[1])
+    ]
+    filters = [
+        FilterFacet(
+            label,
+            result.filter_facets.get(name, 0),
+            search_url(q, system, hcc_v28=not hcc_v28) if name == "hcc-v28" else None,
+            name == "hcc-v28" and hcc_v28,
+        )
+        for name, label in FILTER_LABELS.items()
+        if result.filter_facets.get(name) or (name == "hcc-v28" and hcc_v28)
     ]
     groups: dict[str, list[Hit]] = {}
     for hit in result.hits:
@@ -76,9 +110,15 @@ def build_search_page(
         result=result,
         facets=facets,
         groups=[HitGroup(s, system_name(s), hits) for s, hits in groups.items()],
-        prev_url=search_url(q, system, page - 1) if page > 1 else None,
-        next_url=search_url(q, system, page + 1) if result.total > shown else None,
-        did_you_mean_url=search_url(result.did_you_mean, system) if result.did_you_mean else None,
+        prev_url=search_url(q, system, page - 1, hcc_v28) if page > 1 else None,
+        next_url=search_url(q, system, page + 1, hcc_v28) if result.total > shown else None,
+        did_you_mean_url=(
+            search_url(result.did_you_mean, system, hcc_v28=hcc_v28)
+            if result.did_you_mean
+            else None
+        ),
+        filters=filters,
+        hcc_v28=hcc_v28,
     )
 
 

@@ -6,6 +6,8 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from medcodes.api import NdcPackage
+
 
 class ErrorOut(BaseModel):
     """Every JSON error: the HTTP status, the error's kind, what to do, and close real codes."""
@@ -32,6 +34,9 @@ class HitOut(BaseModel):
     score: float
     matched: MatchOut
     url: str
+    ndc: NdcPackage | None = Field(
+        None, description="For a hit found from an NDC: the package and its billing units."
+    )
 
 
 class SearchOut(BaseModel):
@@ -45,6 +50,11 @@ class SearchOut(BaseModel):
     message: str | None = None
     did_you_mean: str | None = None
     release: dict[str, str] = Field(description="The current release of each system searched.")
+    filter_facets: dict[str, int] = Field(
+        default_factory=dict,
+        description="Hits found from an NDC (`ndc`) and hits that map to a CMS-HCC V28 "
+        "category (`hcc-v28`, with facets=true).",
+    )
 
 
 class ManifestOut(BaseModel):

@@ -24,6 +24,7 @@ def run_search(
     limit: int = 10,
     offset: int = 0,
     facets: bool = True,
+    hcc_v28: bool = False,
 ) -> SearchResult:
     """The search's result, remembered per build (`took_ms` is the engine time of the first
     run). Autocomplete traffic repeats prefixes and popular queries often."""
@@ -36,4 +37,5 @@ def run_search(
         limit=limit,
         offset=offset,
         facets=facets,
+        hcc_v28=hcc_v28,
     )

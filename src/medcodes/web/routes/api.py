@@ -45,10 +45,14 @@ async def search(
     limit: Annotated[int, Query(ge=1, le=100)] = 10,
     offset: Annotated[int, Query(ge=0, le=10_000)] = 0,
     facets: Annotated[bool, Query(description="Also count hits per system.")] = False,
+    hcc_v28: Annotated[
+        bool, Query(description="Only codes that map to a CMS-HCC V28 category.")
+    ] = False,
 ) -> Response:
-    """Codes matching words or a code, best first; with `facets=true`, hits per system."""
+    """Codes matching words, a code or an NDC (any written form), best first; with
+    `facets=true`, hits per system and in `filter_facets`."""
     filters = (parse_systems(system), billable, include_terminated, active_on, limit, offset)
-    return JSONOut(search_json(site, q, *filters, facets))
+    return JSONOut(search_json(site, q, *filters, facets, hcc_v28))
 
 
 @lru_cache(maxsize=CACHED_SEARCHES)
@@ -62,6 +66,7 @@ def search_json(
     limit: int,
     offset: int,
     facets: bool,
+    hcc_v28: bool = False,
 ) -> bytes:
     """The answer of /api/v1/search, serialised once per distinct request."""
     result = run_search(
@@ -74,6 +79,7 @@ def search_json(
         limit=limit,
         offset=offset,
         facets=facets,
+        hcc_v28=hcc_v28,
     )
     out = SearchOut(
         query=result.query,
@@ -92,6 +98,7 @@ def search_json(
                     rule=hit.matched.rule, field=hit.matched.field, text=hit.matched.text
                 ),
                 url=code_url(hit.system, hit.code),
+                ndc=hit.ndc,
             )
             for hit in result.hits
         ],
@@ -99,6 +106,7 @@ def search_json(
         message=result.message,
         did_you_mean=result.did_you_mean,
         release={release.system: release.release for release in site.current},
+        filter_facets=result.filter_facets,
     )
     return out.__pydantic_serializer__.to_json(out)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query, Request
 from starlette.responses import HTMLResponse, Response
@@ -34,6 +34,9 @@ SystemPath = Annotated[str, Path(max_length=20, description="HCPCS, HCPCS-MOD, I
 PageParam = Annotated[int, Query(ge=1, le=500)]
 QParam = Annotated[str, Query(max_length=MAX_Q, description="Words or a code.")]
 SearchSystem = Annotated[str | None, Query(max_length=20)]
+HccParam = Annotated[
+    Literal["v28"] | None, Query(description="v28: only codes that map to a CMS-HCC V28 category.")
+]
 
 
 @router.get("/", responses=ERRORS)
@@ -42,14 +45,18 @@ async def home(site: SiteDep) -> HTMLResponse:
     return html_response("home.html", site, build_search_page("", None, 1, None))
 
 
-def _search_page(site: Site, q: str, system: str | None, page: int) -> SearchPage:
+def _search_page(
+    site: Site, q: str, system: str | None, page: int, hcc: str | None = None
+) -> SearchPage:
     systems = parse_systems(system or "")
+    hcc_v28 = hcc == "v28"
+    offset = (page - 1) * PER_PAGE
     result = (
-        run_search(site, q, systems, limit=PER_PAGE, offset=(page - 1) * PER_PAGE)
+        run_search(site, q, systems, limit=PER_PAGE, offset=offset, hcc_v28=hcc_v28)
         if q.strip()
         else None
     )
-    return build_search_page(q, systems[0] if systems else None, page, result)
+    return build_search_page(q, systems[0] if systems else None, page, result, hcc_v28)
 
 
 @router.get("/search", responses=ERRORS)
@@ -58,9 +65,10 @@ async def search(
     q: QParam = "",
     system: SearchSystem = None,
     page: PageParam = 1,
+    hcc: HccParam = None,
 ) -> HTMLResponse:
-    """Search results as a page (paginated, filterable by system)."""
-    return html_response("search.html", site, _search_page(site, q, system, page))
+    """Search results as a page (paginated, filterable by system and CMS-HCC V28)."""
+    return html_response("search.html", site, _search_page(site, q, system, page, hcc))
 
 
 @router.get("/search/results", responses=ERRORS)
@@ -69,9 +77,10 @@ async def search_results(
     q: QParam = "",
     system: SearchSystem = None,
     page: PageParam = 1,
+    hcc: HccParam = None,
 ) -> HTMLResponse:
     """Only the results block of /search: what the instant search box swaps in."""
-    return html_response("_results.html", site, _search_page(site, q, system, page))
+    return html_response("_results.html", site, _search_page(site, q, system, page, hcc))
 
 
 @router.get("/code/{code}.json", response_class=JSONOut, responses=CODE_RESPONSES)
