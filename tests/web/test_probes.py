@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from medcodes import Medcodes
-from medcodes.web.deps import get_site
+from medcodes.web.deps import current_site, get_site
 
 
 def test_health_says_the_server_answers_and_which_build(client: TestClient) -> None:
@@ -35,7 +35,7 @@ def test_ready_once_the_catalog_answers_and_the_index_is_warm(client: TestClient
 def cold_site(app: FastAPI, client: TestClient, built_catalog: Path) -> Iterator[Medcodes]:
     """The app serving a catalog opened without warm-up, as a live swap might hand it over."""
     codes = Medcodes(built_catalog)
-    cold = dataclasses.replace(app.state.site, codes=codes)
+    cold = dataclasses.replace(current_site({"app": app}), codes=codes)
     app.dependency_overrides[get_site] = lambda: cold
     try:
         yield codes
