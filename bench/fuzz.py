@@ -42,6 +42,7 @@ from hostile import Hostile  # noqa: E402
 from loadgen import free_port  # noqa: E402
 
 from medcodes import Medcodes  # noqa: E402
+from medcodes.search.model import MAX_LIMIT  # noqa: E402
 from medcodes.systems import FHIR_SYSTEMS  # noqa: E402
 
 SYSTEM_CHOICES = ("", "HCPCS", "HCPCS-MOD", "ICD10CM", "ICD10PCS", "HCPCS,ICD10CM")
@@ -123,7 +124,7 @@ def random_filters(rng: random.Random) -> dict[str, Any]:
         "systems": rng.choice(SYSTEM_CHOICES),
         "billable_only": rng.random() < 0.2,
         "include_terminated": rng.random() < 0.2,
-        "limit": rng.choice((1, 7, 10, 20, 100)),
+        "limit": rng.choice((1, 7, 10, 20, 100, MAX_LIMIT)),
         "offset": rng.choice((0, 0, 0, 10, 100, 1000, 10_000)),
         "facets": rng.random() < 0.3,
     }
@@ -145,8 +146,15 @@ def fuzz_engine(codes: Medcodes, count: int, seed: int = 13) -> Report:
             report.fail(f"{type(error).__name__}: {error} <- {shown(text)} {filters}")
         ms = (time.perf_counter() - started) * 1000
         cpu = (time.thread_time() - cpu_started) * 1000
-        report.add(kind, outcome, ms, f"{kind}: {shown(text)}", cpu)
+        report.add(kind, outcome, ms, f"{kind}: {shown(text)} {_changed(filters)}", cpu)
     return report
+
+
+def _changed(filters: dict[str, Any]) -> str:
+    """The filters that differ from `Medcodes.search`'s defaults, as keyword arguments."""
+    defaults = {"systems": "", "billable_only": False, "include_terminated": False}
+    defaults |= {"limit": 10, "offset": 0, "facets": False}
+    return ", ".join(f"{k}={v!r}" for k, v in filters.items() if defaults[k] != v)
 
 
 # --- over HTTP ------------------------------------------------------------------------------
