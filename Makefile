@@ -5,6 +5,8 @@ VENV    ?= .venv
 PYTHON  ?= python3
 BIN      = $(VENV)/bin
 
+CLIENTS  = tests/web/clients
+
 .PHONY: run build serve test lint browser bench test-llm
 
 $(BIN)/medcodes: pyproject.toml
@@ -28,13 +30,17 @@ browser:
 	@command -v chromium >/dev/null 2>&1 && command -v wrk >/dev/null 2>&1 && command -v nginx >/dev/null 2>&1 || { \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium wrk nginx; }
 
+## clients: the real client libraries the browser tests load (npm ci from the lock file)
+$(CLIENTS)/node_modules/.package-lock.json: $(CLIENTS)/package-lock.json
+	cd $(CLIENTS) && npm ci --no-audit --no-fund --loglevel=error
+
 lint: $(BIN)/medcodes
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/lint-imports
 
 ## test: lint, then every test (builds the real catalog once from $(SOURCES))
-test: $(BIN)/medcodes browser lint
+test: $(BIN)/medcodes browser $(CLIENTS)/node_modules/.package-lock.json lint
 	MEDCODES_SOURCES=$(SOURCES) $(BIN)/pytest -q
 
 bench: $(BIN)/medcodes

@@ -6,6 +6,7 @@ python bench/explain.py [--catalog var/medcodes.db]
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import statistics
 import time
@@ -21,6 +22,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--catalog", type=Path, default=Path("var/medcodes.db"))
     args = parser.parse_args()
+    print(f"load average at the start: {os.getloadavg()[0]:.1f} (2 cores, shared)")
     with Catalog(args.catalog) as catalog:
         start = time.perf_counter()
         codes = list(all_codes(catalog))
@@ -38,7 +40,7 @@ def main() -> None:
             empty += not done
         total = time.perf_counter() - start
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"catalog: {args.catalog}")
+    print(f"catalog: {args.catalog}   load average at the end: {os.getloadavg()[0]:.1f}")
     print(f"codes explained: {len(codes):,} (listing took {listed:.1f} s)")
     print(f"total time: {total:.1f} s   rate: {len(codes) / total:,.0f} codes/s")
     print(

@@ -2,9 +2,12 @@
 
 Starts the server on 127.0.0.1 (free port, `--workers`), runs each scenario `--runs` times for
 `--seconds` each, prints the median requests/s, latency p50/p99 and errors, then stops it.
-Search is measured twice: 40 popular queries (steady state of the per-worker result cache)
-and requests that are all distinct (dev-set queries x limits x system filters, never repeated:
-every one runs the engine), so the cache's share of the figure is visible.
+Search is measured three ways: 40 popular queries (steady state of the per-worker result
+cache); requests that are all distinct (dev-set queries x limits x system filters, never
+repeated: every one runs the engine), so the cache's share of the figure is visible; and as you
+type: every query of the dev and as-you-type sets typed letter by letter, one request per
+keystroke, as an autocomplete widget sends them (each run another endpoint: the CTSS tables
+and the site's search API, so no run repeats another's requests).
 
     python bench/http.py [--catalog var/medcodes.db] [--workers 2] [--seconds 8] [--runs 3]
 """
@@ -43,16 +46,25 @@ SCENARIOS = (
     "baseline /-/ping",
     "search, 40 popular (cached)",
     "search, all distinct",
+    "as you type (keystrokes)",
     "code page /code/{code}",
 )
 DEV_SET = Path(__file__).resolve().parents[1] / "tests" / "search" / "dev_queries.tsv"
+TYPING_SET = DEV_SET.with_name("typing_queries.tsv")
+# One endpoint per run: an autocomplete widget on each CTSS table, then the site's search box.
+TYPING_ENDPOINTS = (
+    "/api/icd10cm/v3/search?terms=",
+    "/api/hcpcs/v3/search?terms=",
+    "/api/v1/search?limit=7&q=",
+    "/api/icd10pcs/v3/search?terms=",
+)
 SYSTEM_FILTERS = ("", "&system=HCPCS", "&system=ICD10CM", "&system=ICD10PCS")
 
 
 def distinct_searches(count: int) -> list[str]:
     """`count` different search requests (dev-set queries x filters x limits): none repeats
     within a run, so every one misses the per-worker result cache and runs the engine."""
-    queries = [line.split("\t")[0] for line in DEV_SET.read_text("utf-8").splitlines()[1:] if line]
+    queries = set_queries(DEV_SET)
     variants = [
         f"{system}&billable={billable}&include_terminated={ended}&limit={limit}"
         for system in SYSTEM_FILTERS
@@ -67,6 +79,19 @@ def distinct_searches(count: int) -> list[str]:
 
 
 DISTINCT_PER_RUN = 9_000  # more than one run makes: no run repeats a request
+
+
+def set_queries(path: Path) -> list[str]:
+    lines = path.read_text("utf-8").splitlines()[1:]
+    return [line.split("\t")[0] for line in lines if line and not line.startswith("#")]
+
+
+def keystrokes(endpoint: str) -> list[str]:
+    """Each query of the dev and as-you-type sets typed letter by letter: one request per
+    keystroke (a prefix two queries share is sent twice, as two people typing would)."""
+    queries = set_queries(DEV_SET) + set_queries(TYPING_SET)
+    typed = [query.strip()[:end] for query in queries for end in range(1, len(query.strip()) + 1)]
+    return [endpoint + quote(text) for text in typed if text.strip()]
 
 
 def _split(paths: list[str], parts: int) -> list[list[str]]:
@@ -106,7 +131,13 @@ def main() -> None:
         for path in searches + pages:  # warm each worker's caches a little, like a live server
             urlopen(base + path, timeout=10).read()
         distinct = distinct_searches(DISTINCT_PER_RUN * args.runs)
-        scripts = [None, rotating_script(searches), None, rotating_script(pages)]
+        endpoints = [TYPING_ENDPOINTS[i % len(TYPING_ENDPOINTS)] for i in range(args.runs)]
+        typing = [keystrokes(endpoint) for endpoint in endpoints]
+        print(
+            f"as you type: {len(typing[0])} keystrokes a run ({len(set(typing[0]))} distinct), "
+            f"one run each on {', '.join(e.split('?')[0] for e in endpoints)}"
+        )
+        scripts = [None, rotating_script(searches), None, None, rotating_script(pages)]
         print(
             f"wrk: {args.workers} workers, {args.connections} connections, "
             f"{args.runs} x {args.seconds}s per scenario; medians of runs"
@@ -120,6 +151,11 @@ def main() -> None:
                 runs = [
                     run_wrk(base + "/", rotating_script(part), args.seconds, args.connections)
                     for part in _split(distinct, args.runs)
+                ]
+            elif name == "as you type (keystrokes)":
+                runs = [
+                    run_wrk(base + "/", rotating_script(paths), args.seconds, args.connections)
+                    for paths in typing
                 ]
             else:
                 url = base + ("/-/ping" if script is None else "/")

@@ -10,8 +10,13 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 REPO = Path(__file__).resolve().parents[1]
+
+# Tests never time: Hypothesis' per-example deadline failed parser tests on a loaded machine.
+settings.register_profile("medcodes", deadline=None)
+settings.load_profile("medcodes")
 
 
 def sources_root() -> Path:

@@ -85,6 +85,7 @@ __all__ = [
 ]
 MAX_CODE_CHARS = 40  # no code is longer; longer input is a mistake, not a code
 MAX_VALIDATE = 1000  # codes per validate() call
+MAX_OFFSET = 1_000_000  # past every code there is: a deeper page is a mistake
 # One search of each path the engine has (words, a code, a code prefix, a typo): a server runs
 # them before it listens, so its first users do not pay for loading the index.
 WARMUP_QUERIES = ("diabetes", "E11.9", "0DT", "J9039", "pnuemonia")
@@ -210,22 +211,34 @@ class Medcodes:
         limit: int = 10,
         offset: int = 0,
         facets: bool = False,
+        prefix: str = "last",
+        every_word: bool = False,
+        exact_codes_always: bool = True,
+        match: str = "both",
+        code_prefix: str | None = None,
         hcc_v28: bool = False,
     ) -> SearchResult:
         """Codes for words, brand or lay names, typos or a code, best first; each hit says
         which rule matched. `systems`: names in any spelling (`"hcpcs,icd10cm"` or a list).
-        Exact code matches are always shown (labelled), whatever the filters. An NDC in any
-        written form finds its HCPCS code with the package (`hit.ndc`); `hcc_v28` keeps codes
-        that map to a CMS-HCC V28 category.
+        Exact code matches are always shown (labelled), whatever the filters, unless
+        `exact_codes_always=False`. An NDC in any written form finds its HCPCS code with the
+        package (`hit.ndc`); `hcc_v28` keeps codes that map to a CMS-HCC V28 category. The
+        word being typed (`prefix="last"`: the last one unless a space follows; `"all"`: every
+        word, as NLM's CTSS; `"none"`) matches as the start of a word; `every_word` never
+        falls back to some of the words; `match` searches codes and words, `"code"` or
+        `"words"` only; `code_prefix` keeps codes starting so. Pages are windows on one order:
+        `offset` may be anything, `limit` at most 1000.
 
         >>> hit = mc.search("blincyto").hits[0]
         >>> hit.code, hit.matched.rule, hit.matched.text
         ('J9039', 'exact synonym', 'Blincyto')
         >>> [h.code for h in mc.search("heart attack", systems="ICD10CM", limit=2).hits]
         ['I21', 'I21.9']
+        >>> mc.search("blinat").hits[0].code, mc.search("blinat").hits[0].matched.rule
+        ('J9039', 'completed name')
         """
-        if not 1 <= limit <= MAX_LIMIT or not 0 <= offset <= 10_000:
-            raise BadQuery(f"limit must be 1..{MAX_LIMIT} and offset 0..10000")
+        if not 1 <= limit <= MAX_LIMIT or not 0 <= offset <= MAX_OFFSET:
+            raise BadQuery(f"limit must be 1..{MAX_LIMIT} and offset 0..{MAX_OFFSET}")
         return self._searcher.search(
             SearchQuery(
                 text=text if isinstance(text, str) else "",
@@ -237,9 +250,40 @@ class Medcodes:
                 limit=limit,
                 offset=offset,
                 facets=facets,
+                prefix=prefix,
+                every_word=every_word,
+                exact_codes_always=exact_codes_always,
+                match=match,
+                code_prefix=code_prefix,
                 hcc_v28=hcc_v28,
             )
         )
+
+    def listing(
+        self,
+        systems: str | Iterable[str] | None = (),
+        *,
+        include_terminated: bool = False,
+        limit: int = 10,
+        offset: int = 0,
+    ) -> SearchResult:
+        """Every code of `systems` in official order (a value set expanded without a text
+        filter), one page of it, with the exact total.
+
+        >>> listed = mc.listing("ICD10CM", limit=2)
+        >>> [h.code for h in listed.hits], listed.total > 70_000
+        (['A00', 'A00.0'], True)
+        """
+        if not 1 <= limit <= MAX_LIMIT or not 0 <= offset <= MAX_OFFSET:
+            raise BadQuery(f"limit must be 1..{MAX_LIMIT} and offset 0..{MAX_OFFSET}")
+        query = SearchQuery(
+            "",
+            systems=parse_systems(systems),
+            include_terminated=include_terminated,
+            limit=limit,
+            offset=offset,
+        )
+        return self._searcher.listing(query)
 
     def get(self, code: str, system: str | None = None) -> Code:
         """The catalog record of one code typed in any form (`e119`, ` E11.9 `): quick, no

@@ -26,6 +26,7 @@ from medcodes.catalog.read import (
     SourceFile,
 )
 from medcodes.explain.model import Explanation
+from medcodes.explain.notes import lead_in
 from medcodes.serial import Serialisable
 from medcodes.similar import SimilarCode
 from medcodes.systems import FHIR_SYSTEMS, System, system_name
@@ -98,14 +99,24 @@ def ref(code: Code) -> CodeRef:
 
 
 @dataclass(frozen=True, slots=True)
+class NoteUnit:
+    """One instruction of a note group as the tabular means it: a lead-in ("code to identify:")
+    and the items it governs, never shown apart; or one note on its own (lead "")."""
+
+    lead: str
+    items: list[str]
+
+
+@dataclass(frozen=True, slots=True)
 class NoteGroup:
     kind: str
     label: str
     meaning: str
-    texts: list[str]
+    texts: list[str]  # one whole instruction each: a lead-in with its items, or one note
     from_code: str
     inherited: bool
     source: str
+    units: list[NoteUnit] = field(default_factory=list)  # the same, lead-in and items apart
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,17 +249,30 @@ def build_code_view(
 
 
 def group_notes(details: CodeDetails) -> list[NoteGroup]:
-    """Consecutive notes of one kind from one node become one labelled group."""
+    """Consecutive notes of one kind from one node become one labelled group, and within it
+    a lead-in and its items one instruction (T36-T50: "Code first, for adverse effects, the
+    nature of the adverse effect, such as:" above the six conditions it names)."""
     grouped: list[NoteGroup] = []
+    unit = None
     for note in details.notes:
         last = grouped[-1] if grouped else None
-        if last and (last.kind, last.from_code) == (note.kind, note.from_code):
-            last.texts.append(note.text)
-            continue
-        label, meaning = NOTE_KINDS.get(note.kind, (note.kind, ""))
-        grouped.append(
-            NoteGroup(
-                note.kind, label, meaning, [note.text], note.from_code, note.inherited, note.source
+        if not last or (last.kind, last.from_code) != (note.kind, note.from_code):
+            label, meaning = NOTE_KINDS.get(note.kind, (note.kind, ""))
+            last = NoteGroup(
+                note.kind, label, meaning, [], note.from_code, note.inherited, note.source, []
             )
-        )
+            grouped.append(last)
+            unit = None
+        if note.lead or note.unit != unit or not last.units:
+            lead = lead_in(note.text.removeprefix(",").strip()) if note.lead else ""
+            last.units.append(NoteUnit(lead, [] if note.lead else [note.text]))
+        else:
+            last.units[-1].items.append(note.text)
+        unit = note.unit
+    for group in grouped:
+        group.texts.extend(_whole(u) for u in group.units)
     return grouped
+
+
+def _whole(unit: NoteUnit) -> str:
+    return f"{unit.lead} {'; '.join(unit.items)}".strip() if unit.lead else unit.items[0]

@@ -44,6 +44,9 @@ class Settings:
     llm_model: str | None = None
     llm_api_key: str | None = field(default=None, repr=False)
     llm_response_format: str | None = None
+    # Web origins allowed to read the public API from a browser (CORS): `*` (the default,
+    # for a public read-only API), a comma-separated list of origins, or `none`.
+    cors_origins: str | None = None
 
     def __post_init__(self) -> None:
         for item in fields(self):
@@ -60,6 +63,7 @@ class Settings:
             "download_dir": default_download_dir,
             "log_level": lambda: "WARNING",
             "llm_response_format": lambda: "json_schema",
+            "cors_origins": lambda: "*",
         }
         for name, default in defaults.items():
             if getattr(self, name) is None:

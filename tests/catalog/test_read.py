@@ -52,3 +52,25 @@ def test_a_whole_axis_for_a_table_builder(cat: Catalog) -> None:
     assert cat.pcs_terms("0", 9) == []
     total = sum(len(cat.pcs_terms(s, p)) for s in "0123456789BCDFGHX" for p in range(1, 8))
     assert total == 1_090
+
+
+def test_notes_keep_their_instruction(cat: Catalog) -> None:
+    """T36-T50's code-first note reaches T46.992A as one unit: its lead-in, then six items."""
+    notes = [n for n in cat.notes(cat.get("T46.992A")) if n.kind == "codeFirst"]
+    assert [n.from_code for n in notes] == ["T36-T50"] * 7
+    assert notes[0].lead and not any(n.lead for n in notes[1:])
+    assert len({n.unit for n in notes}) == 1
+
+
+def test_inclusion_terms_reach_the_codes_below(cat: Catalog) -> None:
+    inclusion = [n for n in cat.notes(cat.get("S64.498S")) if n.kind == "inclusionTerm"]
+    assert [(n.from_code, n.inherited, n.text) for n in inclusion] == [
+        ("S64.498", True, "Injury of digital nerve of specified finger with unspecified laterality")
+    ]
+
+
+def test_conventions_of_the_tabular(cat: Catalog) -> None:
+    found = {c.title: c for c in cat.conventions()}
+    assert len(found) == 7
+    assert found["Excludes1"].text.startswith("A type 1 Excludes note is a pure excludes.")
+    assert found["Excludes1"].source == "icd10cm-tabular-FY2026"

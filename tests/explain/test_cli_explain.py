@@ -26,9 +26,8 @@ def test_explain_code_prints_sections_with_provenance(
     result = runner.invoke(app, ["explain", "j9039", "--catalog", str(built_catalog)])
     assert result.exit_code == 0, result.output
     assert result.output.startswith("J9039  Injection, blinatumomab, 1 microgram")
-    assert (
-        "[official data: hcpcs/2026-jan/january-2026-alpha-numeric-hcpcs-file.zip" in result.output
-    )
+    assert "hcpcs/2026-jan/january-2026-alpha-numeric-hcpcs-file.zip" in result.output
+    assert "[official data: drugs/asp-2025-oct/" in result.output
     assert "Duration: not yet written" in result.output
 
 
@@ -49,7 +48,12 @@ def test_generate_then_check_then_show(
 ) -> None:
     store = tmp_path / "s.explain.db"
     common = ["--catalog", str(built_catalog), "--store", str(store)]
-    replay.queue((200, completion({"when_appended": ["Left-sided procedures"], "examples": []})))
+    replay.queue(
+        (
+            200,
+            completion({"signals": "", "when_appended": ["Left-sided procedures"], "examples": []}),
+        )
+    )
     generated = runner.invoke(  # the key comes from the environment, as Settings reads it
         app,
         [

@@ -12,6 +12,26 @@ from medcodes.catalog.read import Catalog
 from medcodes.explain import Explainer
 from medcodes.explain.generate import remaining_sections
 from medcodes.explain.llm import Backend, LLMError, LLMWriter, build_messages
+from medcodes.explain.model import SECTIONS_BY_PROFILE
+
+# The sections the recorded J9039 answer was asked for (the rules writer then also wrote
+# procedure and setting, from the route and from payment fields; it no longer does).
+RECORDED_J9039_SECTIONS = frozenset(
+    {
+        "purpose",
+        "indications",
+        "preparation",
+        "duration",
+        "personnel",
+        "risks_common",
+        "risks_rare",
+        "benefits",
+        "recovery",
+        "alternatives",
+        "experience_during",
+        "experience_after",
+    }
+)
 
 
 def writer(replay: ReplayServer, **options) -> LLMWriter:
@@ -23,7 +43,9 @@ def test_recorded_qwen_answer_parses_into_drafts(
     catalog: Catalog, explainer: Explainer, replay: ReplayServer
 ) -> None:
     card = explainer.card(catalog.get("J9039"))
-    wanted = remaining_sections(explainer, card)
+    wanted = tuple(
+        spec for spec in SECTIONS_BY_PROFILE["procedure"] if spec.key in RECORDED_J9039_SECTIONS
+    )
     replay.queue((200, recorded("j9039_qwen2.5-coder-0.5b.json")))
     drafts = writer(replay).write(card, wanted)
     assert {d.key for d in drafts} <= {spec.key for spec in wanted}
@@ -48,7 +70,12 @@ def test_json_schema_format_and_api_key(
     card = explainer.card(catalog.get("LT", "HCPCS-MOD"))
     wanted = remaining_sections(explainer, card)
     replay.queue(
-        (200, completion({"when_appended": ["Procedures on the left side"], "examples": []}))
+        (
+            200,
+            completion(
+                {"signals": "", "when_appended": ["Procedures on the left side"], "examples": []}
+            ),
+        )
     )
     drafts = writer(replay, response_format="json_schema", api_key="sk-test").write(card, wanted)
     assert [(d.key, d.items) for d in drafts] == [
@@ -64,7 +91,7 @@ def test_retries_server_errors_and_malformed_answers(
 ) -> None:
     card = explainer.card(catalog.get("LT", "HCPCS-MOD"))
     wanted = remaining_sections(explainer, card)
-    good = completion({"when_appended": [], "examples": ["A left knee X-ray"]})
+    good = completion({"signals": "", "when_appended": [], "examples": ["A left knee X-ray"]})
     replay.queue((503, {"error": "busy"}), (200, completion("not json {")), (200, good))
     drafts = writer(replay).write(card, wanted)
     assert [d.key for d in drafts] == ["examples"] and len(replay.requests) == 3

@@ -46,3 +46,25 @@ def test_explainer_sections_with_provenance_on_page_and_api(client: TestClient) 
     written = [s for s in data["explanation"]["sections"] if s["status"] == "written"]
     assert written and all(s["provenance"]["writer"] == "rules" for s in written)
     assert "Adcetris" not in str(data["explanation"])
+
+
+def test_notes_block_keeps_a_lead_in_with_its_items(client: TestClient) -> None:
+    """T46.992A: the block's code-first note is one list item whose own list holds its items."""
+    html = client.get("/code/T46.992A").text
+    lead = "for adverse effects, the nature of the adverse effect, such as:<ul>"
+    assert lead in html and "<li>aspirin gastritis (K29.-)</li>" in html
+    assert html.index(lead) < html.index("aspirin gastritis (K29.-)")
+    assert "<li>, for adverse effects" not in html
+    data = client.get("/api/v1/codes/T46.992A").json()
+    (code_first,) = [g for g in data["notes"] if g["kind"] == "codeFirst"]
+    assert code_first["from_code"] == "T36-T50" and len(code_first["texts"]) == 1
+    assert code_first["texts"][0].startswith(
+        "for adverse effects, the nature of the adverse effect, such as: adverse effect NOS"
+    )
+    assert code_first["units"][0]["items"][1] == "aspirin gastritis (K29.-)"
+
+
+def test_inherited_inclusion_term_on_the_page(client: TestClient) -> None:
+    html = client.get("/code/S64.498S").text
+    assert "Injury of digital nerve of specified finger with unspecified laterality" in html
+    assert "(from S64.498)" in html

@@ -45,6 +45,46 @@ def test_unknown_field_is_400(client: TestClient) -> None:
     assert response.status_code == 400 and "nope" in response.json()["message"]
 
 
+def test_every_word_is_a_prefix_and_all_are_required(client: TestClient) -> None:
+    """NLM's semantics: "hypert" offers I10, "blinat" J9039; "asthma zzzz" matches nothing."""
+    url = "/api/icd10cm/v3/search"
+    assert "I10" in client.get(url, params={"terms": "hypert"}).json()[1]
+    assert "E11.9" in client.get(url, params={"terms": "diab"}).json()[1]
+    for fragment in ("asth", "pneu", "fract"):
+        total, codes, _, _ = client.get(url, params={"terms": fragment}).json()
+        assert total > 0 and len(codes) == 7, fragment
+    assert client.get(url, params={"terms": "asthma zzzz"}).json() == [0, [], None, []]
+    blinat = client.get("/api/hcpcs/v3/search", params={"terms": "blinat"}).json()
+    assert blinat[1][0] == "J9039"
+    assert "K0001" in client.get("/api/hcpcs/v3/search", params={"terms": "whe"}).json()[1]
+
+
+def test_tables_are_billable_codes_and_pages_are_full(client: TestClient) -> None:
+    total, codes, _, _ = client.get(
+        "/api/icd10cm/v3/search", params={"terms": "E11", "maxList": 7}
+    ).json()
+    assert len(codes) == 7 and total > 7 and "E11" not in codes  # no header codes
+    pcs = client.get("/api/icd10pcs/v3/search", params={"terms": "0DT"}).json()[1]
+    assert pcs and all(len(code) == 7 for code in pcs)
+
+
+def test_sf_cf_and_q(client: TestClient) -> None:
+    url = "/api/icd10cm/v3/search"
+    by_code = client.get(url, params={"terms": "E10", "sf": "code", "count": 20}).json()[1]
+    assert by_code and all(code.startswith("E10") for code in by_code)
+    assert client.get(url, params={"terms": "diabetes", "sf": "code"}).json()[0] == 0
+    narrowed = client.get(url, params={"terms": "diab", "q": "code:E10*", "count": 20}).json()
+    assert narrowed[1] and all(code.startswith("E10") for code in narrowed[1])
+    words = client.get(url, params={"terms": "diab", "q": "name:neuropathy"}).json()
+    assert words[3] and all("neuropath" in name.lower() for _, name in words[3])
+    named = client.get(url, params={"terms": "E11.9", "cf": "name"}).json()[1]
+    assert named == ["Type 2 diabetes mellitus without complications"]
+    assert client.get(url, params={"terms": "E11.9", "cf": " "}).json()[1] == ["E11.9"]
+    for bad in ({"cf": "code,"}, {"cf": ","}, {"q": "zip:1"}, {"q": "a OR b"}, {"sf": "nope"}):
+        response = client.get(url, params={"terms": "x", **bad})
+        assert response.status_code == 400 and response.json()["message"], bad
+
+
 def test_hcpcs_table_has_codes_only(client: TestClient) -> None:
     _, codes, _, _ = client.get("/api/hcpcs/v3/search", params={"terms": "GA"}).json()
     assert "GA" not in codes  # modifiers are not in the CTSS hcpcs table

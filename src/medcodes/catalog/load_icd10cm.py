@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from medcodes.catalog.history import Merged, Snapshot, diff_history, merge_snapshots, merged_row
-from medcodes.catalog.rows import CodeRow, Loaded, NoteRow, SeventhRow, TermRow
+from medcodes.catalog.rows import CodeRow, ConventionRow, Loaded, NoteRow, SeventhRow, TermRow
 from medcodes.catalog.sources_read import manifest_row, of_kind, order_snapshot, release_rows
 from medcodes.sources import icd10cm, icd10cm_index
 from medcodes.sources.registry import Kind, Located
@@ -62,6 +62,10 @@ def load_icd10cm(located: list[Located], sources_dir: Path) -> Loaded:
     )
     known = {row.code for row in loaded.codes}
     loaded.notes.extend(_note_rows(nodes, known, tabular_source))
+    loaded.conventions.extend(
+        ConventionRow(c.title, c.text, tabular_source)
+        for c in icd10cm.parse_conventions(tabulars[-1].path)
+    )
     loaded.seventh.extend(
         SeventhRow(n.code, char, meaning)
         for n in nodes
@@ -169,11 +173,12 @@ def _note_rows(nodes: list[icd10cm.TabularNode], known: set[str], source: str) -
         code = header_codes.get((node.kind, node.code), node.code)
         if code not in known:
             continue
-        notes = [(n.kind, n.text) for n in node.notes]
+        notes = [(n.kind, n.text, n.unit, n.lead) for n in node.notes]
         if node.seven_chr_note:
-            notes.append(("sevenChrNote", node.seven_chr_note))
-        for seq, (kind, text) in enumerate(notes):
-            yield NoteRow(SYSTEM, code, seq, kind, text, source)
+            unit = notes[-1][2] + 1 if notes else 0
+            notes.append(("sevenChrNote", node.seven_chr_note, unit, False))
+        for seq, (kind, text, unit, lead) in enumerate(notes):
+            yield NoteRow(SYSTEM, code, seq, kind, text, source, unit, lead)
 
 
 def _inclusion_terms(nodes: list[icd10cm.TabularNode], known: set[str]) -> Iterator[TermRow]:

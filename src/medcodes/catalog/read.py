@@ -29,9 +29,10 @@ NOTE_KINDS = (
     "notes",
     "sevenChrNote",
 )
-# Notes that hold for every code below the node that carries them (ICD-10-CM conventions,
-# section I.A.12-13 and I.B of the Official Guidelines); inclusion terms describe only their node.
-INHERITED_NOTE_KINDS = frozenset(NOTE_KINDS) - {"inclusionTerm"}
+# Notes hold for every code below the node that carries them (ICD-10-CM conventions, section
+# I.A.11-13 and I.B of the Official Guidelines). An inclusion term names a condition the node's
+# codes are used for, so it applies to the codes below the node too (S64.498's term on S64.498S).
+INHERITED_NOTE_KINDS = frozenset(NOTE_KINDS)
 
 SOURCE_COLUMNS = "name, kind, release, effective_date, file, sha256, rows, url"
 HISTORY_EVENTS = ("added", "revised", "subdivided", "made billable", "terminated")
@@ -86,6 +87,17 @@ class AppliedNote:
     text: str
     from_code: str  # the node that carries the note: the code itself or an ancestor
     inherited: bool
+    source: str
+    unit: int = 0  # notes of one node with the same unit are one instruction
+    lead: bool = False  # the lead-in ("code to identify:") its unit's other notes complete
+
+
+@dataclass(frozen=True, slots=True)
+class Convention:
+    """A convention the ICD-10-CM tabular's introduction defines, in its words."""
+
+    title: str  # "Excludes1", "7th characters and placeholder X", ...
+    text: str
     source: str
 
 
@@ -341,17 +353,26 @@ class Catalog:
         by_id = {node.id: node for node in chain}
         marks = ",".join("?" * len(chain))
         rows = self.conn.execute(
-            f"SELECT code_id, kind, text, source FROM notes WHERE code_id IN ({marks}) "
-            "ORDER BY code_id, seq",
+            "SELECT n.code_id, n.kind, n.text, n.source, coalesce(u.unit, n.seq), "
+            "coalesce(u.lead, 0) FROM notes n "
+            "LEFT JOIN note_units u ON u.code_id = n.code_id AND u.seq = n.seq "
+            f"WHERE n.code_id IN ({marks}) ORDER BY n.code_id, n.seq",
             [node.id for node in chain],
         ).fetchall()
         depth = {node.id: index for index, node in enumerate(chain)}
         rows.sort(key=lambda row: depth[row[0]])
         return [
-            AppliedNote(kind, text, by_id[code_id].code, code_id != code.id, source)
-            for code_id, kind, text, source in rows
+            AppliedNote(
+                kind, text, by_id[code_id].code, code_id != code.id, source, unit, bool(lead)
+            )
+            for code_id, kind, text, source, unit, lead in rows
             if code_id == code.id or kind in INHERITED_NOTE_KINDS
         ]
+
+    def conventions(self) -> list[Convention]:
+        """The tabular introduction's conventions (Includes, Excludes1, placeholder X, ...)."""
+        rows = self.conn.execute("SELECT title, text, source FROM tabular_conventions")
+        return [Convention(*row) for row in rows]
 
     def pcs_term(self, section: str, position: int, term: str) -> PcsTerm | None:
         """What the ICD-10-PCS definitions file says of one axis value ("Alteration", the device

@@ -71,6 +71,15 @@ class NoteRow:
     kind: str
     text: str
     source: str
+    unit: int | None = None  # the instruction it belongs to (ICD-10-CM); None: its own
+    lead: bool = False  # the lead-in its unit's other notes complete
+
+
+@dataclass(frozen=True, slots=True)
+class ConventionRow:
+    title: str
+    text: str
+    source: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +152,7 @@ class Loaded:
     notes: list[NoteRow] = field(default_factory=list)
     seventh: list[SeventhRow] = field(default_factory=list)
     axis_values: list[AxisValueRow] = field(default_factory=list)
+    conventions: list[ConventionRow] = field(default_factory=list)
     pcs_terms: list[PcsTermRow] = field(default_factory=list)
     terms: list[TermRow] = field(default_factory=list)
     releases: list[ReleaseRow] = field(default_factory=list)

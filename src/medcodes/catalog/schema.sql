@@ -168,6 +168,25 @@ CREATE INDEX similar_code ON similar (code_id, kind, score);
 -- ===== Rules writer: note structure, tabular conventions, PCS definitions (issue 15) =======
 -- Written by catalog/load_icd10cm.py and load_icd10pcs.py; read by the explainer and the page.
 
+-- Which instruction each ICD-10-CM note belongs to: a lead-in ("code to identify:") and the
+-- items after it share a unit, so they are shown as one instruction, never split.
+CREATE TABLE note_units (
+    code_id INTEGER NOT NULL,
+    seq     INTEGER NOT NULL,
+    unit    INTEGER NOT NULL,      -- instruction number within its node
+    lead    INTEGER NOT NULL,      -- 1 = the lead-in the unit's other notes complete
+    PRIMARY KEY (code_id, seq),
+    FOREIGN KEY (code_id, seq) REFERENCES notes (code_id, seq)
+);
+
+-- The conventions the ICD-10-CM tabular's introduction defines (Includes, Excludes1, ...,
+-- "7th characters and placeholder X"), in the file's words.
+CREATE TABLE tabular_conventions (
+    title  TEXT PRIMARY KEY,
+    text   TEXT NOT NULL,
+    source TEXT NOT NULL
+);
+
 -- ICD-10-PCS definitions file, whole: definition, explanation and Includes/Examples of root
 -- operations and approaches; the Body Part Key and Device Key entries (includes only).
 CREATE TABLE pcs_terms (

@@ -51,6 +51,18 @@ def write_loaded(conn: sqlite3.Connection, loaded: Loaded) -> None:
         ((ids[(n.system, n.code)], n.seq, n.kind, n.text, n.source) for n in loaded.notes),
     )
     conn.executemany(
+        "INSERT INTO note_units VALUES (?,?,?,?)",
+        (
+            (ids[(n.system, n.code)], n.seq, n.unit, int(n.lead))
+            for n in loaded.notes
+            if n.unit is not None
+        ),
+    )
+    conn.executemany(
+        "INSERT INTO tabular_conventions VALUES (?,?,?)",
+        ((c.title, c.text, c.source) for c in loaded.conventions),
+    )
+    conn.executemany(
         "INSERT INTO pcs_terms VALUES (?,?,?,?,?,?,?)",
         (
             (

@@ -8,9 +8,22 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from medcodes.catalog.read import NOTE_KINDS, Catalog, Code, SourceFile
+from medcodes.catalog.read import Catalog, Code, PcsTerm, SourceFile
+from medcodes.explain.glossary import (
+    OWN_WORDING,
+    definitions,
+    marked,
+    recurring_terms_in,
+    terms_in,
+)
+from medcodes.explain.notes import (
+    KIND_LABELS,
+    Instruction,
+    has_seventh_character,
+    node_instructions,
+)
 from medcodes.systems import System
 
 # Term sources in the catalog -> the kind of source file they were read from.
@@ -19,6 +32,7 @@ TERM_SOURCE_KINDS = {
     "drug-table": "drug-table",
     "drug-table-brand": "drug-table-see",
     "index": "icd10cm-index",
+    "index-main": "icd10cm-index",
     "pcs-index": "icd10pcs-index",
 }
 TERM_FACT_KEYS = {
@@ -26,13 +40,24 @@ TERM_FACT_KEYS = {
     "drug-table": ("generic_name", "Generic name"),
     "drug-table-brand": ("brand_name", "Brand name"),
     "index": ("index_term", "Index entry"),
+    "index-main": ("index_term", "Index entry"),
     "pcs-index": ("index_term", "Index entry"),
 }
-INDEX_TERMS_SHOWN = 6
+INDEX_TERMS_READ = 12  # the writer shows those that add words to the title
 CHILDREN_SHOWN = 25
-HCPCS_FIELDS_SHOWN = frozenset(
-    {"PRICE1", "PRICE2", "COV", "BETOS", "TOS1", "TOS2", "TOS3", "TOS4", "ASC_GRP", "STATUTE"}
-)
+# Free-form fields (no decoding table) that are still facts: statute and manual references.
+HCPCS_REFERENCE_FIELDS = frozenset({"STATUTE", "CIM1", "CIM2", "CIM3", "MCM1", "MCM2", "MCM3"})
+HCPCS_FIELDS_SHOWN = HCPCS_REFERENCE_FIELDS | {
+    "PRICE1",
+    "PRICE2",
+    "COV",
+    "BETOS",
+    "TOS1",
+    "TOS2",
+    "TOS3",
+    "TOS4",
+    "ASC_GRP",
+}
 
 # How a HCPCS descriptor names a drug's form ("Injection, blinatumomab, 1 microgram").
 DRUG_FORMS = re.compile(
@@ -79,7 +104,13 @@ class SourceRef:
     release: str
 
     def label(self) -> str:
-        return f"{self.file} (release {self.release})"
+        return f"{self.file} (release {self.release})" if self.release else self.file
+
+
+# Where the glossary's own wording comes from: not an official file, and labelled so.
+OWN_WORDING_REF = SourceRef(
+    OWN_WORDING, "our own wording (medcodes glossary), not official text", ""
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,8 +131,20 @@ class FactsCard:
     is_drug: bool
     facts: tuple[Fact, ...]
     caveats: tuple[str, ...]
+    parent: Code | None = None
+    instructions: tuple[Instruction, ...] = ()  # ICD-10-CM notes, one per instruction
+    by_key: dict[str, list[Fact]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        by_key: dict[str, list[Fact]] = {}
+        for fact in self.facts:
+            by_key.setdefault(fact.key, []).append(fact)
+        object.__setattr__(self, "by_key", by_key)
 
     def of(self, *keys: str) -> list[Fact]:
+        """The facts of these keys, in card order (a writer asks dozens of times per code)."""
+        if len(keys) == 1:
+            return list(self.by_key.get(keys[0], ()))
         return [fact for fact in self.facts if fact.key in keys]
 
     def first(self, key: str) -> Fact | None:
@@ -111,7 +154,10 @@ class FactsCard:
     def lines(self) -> list[str]:
         """One line per fact, as the LLM prompt and the verifier's vocabulary read them."""
         return [
-            f"{fact.label}: {fact.value}" + (f" ({fact.detail})" if fact.detail else "")
+            fact.label
+            + ("" if fact.value.startswith(",") else ": ")
+            + fact.value
+            + (f" ({fact.detail})" if fact.detail else "")
             for fact in self.facts
         ]
 
@@ -166,19 +212,29 @@ class FactsReader:
                 self._latest[source.kind] = source
         self._chains: dict[int, list[Code]] = {}
         self._sevenths: dict[int, list[tuple[str, str]]] = {}
+        self._pcs_terms: dict[tuple[str, int, str], PcsTerm | None] = {}
+        self._conventions = catalog.conventions()
+        self._refs: dict[str, SourceRef] = {}
+        self._hierarchies: dict[int, list[Fact]] = {}
+        # (ancestor id, whether the code has its 7th character) -> what the ancestor says to it
+        self._passed_down: dict[tuple[int, bool], list[Instruction]] = {}
+        self._inherited_facts: dict[Instruction, Fact] = {}
 
     def card(self, code: Code) -> FactsCard:
         facts = [*self._header_facts(code)]
         chain = self._ancestors(code)
         facts += self._hierarchy_facts(chain)
+        notes: list[Instruction] = []
         if code.system in (System.HCPCS.value, System.HCPCS_MOD.value):
-            facts += self._hcpcs_facts(code)
+            facts += self._hcpcs_facts(code, chain)
         elif code.system == System.ICD10PCS.value:
             facts += self._axis_facts(code)
         else:
-            facts += self._icd_facts(code, chain)
+            notes = self._instructions(code, chain)
+            facts += self._icd_facts(code, chain, notes)
         facts += self._term_facts(code)
         facts += self._related_facts(code)
+        facts += self._glossary_facts(code, facts, notes)
         is_drug = bool(
             code.system == System.HCPCS.value
             and (
@@ -192,14 +248,22 @@ class FactsReader:
             is_drug=is_drug,
             facts=tuple(facts),
             caveats=tuple(self.catalog.caveats(code)),
+            parent=chain[-1] if chain else None,
+            instructions=tuple(notes),
         )
 
     # --- sources ----------------------------------------------------------------------------
     def ref(self, name: str) -> SourceRef:
-        source = self._sources.get(name)
-        if source is None:
-            return SourceRef(name, name, "")
-        return SourceRef(source.name, source.file, source.release)
+        found = self._refs.get(name)
+        if found is None:
+            source = self._sources.get(name)
+            found = (
+                SourceRef(source.name, source.file, source.release)
+                if source
+                else SourceRef(name, name, "")
+            )
+            self._refs[name] = found
+        return found
 
     def latest(self, kind: str) -> SourceRef:
         source = self._latest.get(kind)
@@ -254,6 +318,14 @@ class FactsReader:
         return facts
 
     def _hierarchy_facts(self, chain: list[Code]) -> list[Fact]:
+        if not chain:
+            return []
+        found = self._hierarchies.get(chain[-1].id)
+        if found is None:
+            found = self._hierarchies[chain[-1].id] = self._chain_facts(chain)
+        return found
+
+    def _chain_facts(self, chain: list[Code]) -> list[Fact]:
         return [
             Fact(
                 "hierarchy",
@@ -265,39 +337,81 @@ class FactsReader:
             for node in chain
         ]
 
-    def _hcpcs_facts(self, code: Code) -> list[Fact]:
+    def _hcpcs_facts(self, code: Code, chain: list[Code]) -> list[Fact]:
         source = self.ref(code.title_source)
-        return [
+        facts = [
             Fact(field.name.lower().rstrip("1234"), field.label, field.value, field.meaning, source)
             for field in self.catalog.fields(code)
-            if field.name in HCPCS_FIELDS_SHOWN and field.meaning
+            if field.name in HCPCS_FIELDS_SHOWN
+            and (field.meaning or field.name in HCPCS_REFERENCE_FIELDS)
         ]
+        notes_file = self.latest("hcpcs-notes")  # a note's source names its number
+        facts += [
+            Fact(
+                "processing_note",
+                "CMS processing note",
+                note.text,
+                note.source.rsplit(" ", 1)[-1],
+                notes_file,
+            )
+            for note in self.catalog.notes(code, chain)
+            if note.kind == "processingNote" and not note.inherited
+        ]
+        return facts
 
     def _axis_facts(self, code: Code) -> list[Fact]:
-        return [
-            Fact(
-                "axis",
-                axis.title.replace("Operation", "Root operation"),
-                axis.label,
-                axis.definition,
-                self.ref(axis.source),
-            )
-            for axis in self.catalog.axes(code)
-        ]
+        """Each axis with its definition, then what the definitions file adds: the explanation
+        and examples of a root operation, the Body Part Key and Device Key entries."""
+        facts = []
+        for axis in self.catalog.axes(code):
+            title = axis.title.replace("Operation", "Root operation")
+            facts.append(Fact("axis", title, axis.label, axis.definition, self.ref(axis.source)))
+            term = self._pcs_term(code.code[0], axis.position, axis.label)
+            if term is None:
+                continue
+            source = self.ref(term.source)
+            if term.explanation:
+                facts.append(Fact("axis_explanation", title, term.explanation, axis.label, source))
+            if term.includes:
+                includes = "; ".join(term.includes)
+                facts.append(Fact("axis_includes", title, includes, axis.label, source))
+        return facts
 
-    def _icd_facts(self, code: Code, chain: list[Code]) -> list[Fact]:
-        notes = self.catalog.notes(code, chain)
-        facts = [
-            Fact(
+    def _instructions(self, code: Code, chain: list[Code]) -> list[Instruction]:
+        """The code's own instructions, then each ancestor's (cached: siblings share them)."""
+        found = node_instructions(code, code, self.catalog.notes(code, ancestors=[]))
+        full = has_seventh_character(code)
+        for node in reversed(chain):
+            passed = self._passed_down.get((node.id, full))
+            if passed is None:
+                notes = self.catalog.notes(node, ancestors=[])
+                passed = self._passed_down[(node.id, full)] = node_instructions(code, node, notes)
+            found += passed
+        return found
+
+    def _note_fact(self, note: Instruction) -> Fact:
+        """An instruction as a fact; those passed down from an ancestor are made once."""
+        found = self._inherited_facts.get(note) if note.origin else None
+        if found is None:
+            found = Fact(
                 note.kind,
-                note.kind,
+                KIND_LABELS[note.kind],
                 note.text,
-                f"from {note.from_code}" if note.inherited else "",
+                f"from {note.origin}" if note.origin else "",
                 self.ref(note.source),
             )
-            for note in notes
-            if note.kind in NOTE_KINDS
-        ]
+            if note.origin:
+                self._inherited_facts[note] = found
+        return found
+
+    def _pcs_term(self, section: str, position: int, label: str) -> PcsTerm | None:
+        key = (section, position, label)
+        if key not in self._pcs_terms:
+            self._pcs_terms[key] = self.catalog.pcs_term(section, position, label)
+        return self._pcs_terms[key]
+
+    def _icd_facts(self, code: Code, chain: list[Code], notes: list[Instruction]) -> list[Fact]:
+        facts = [self._note_fact(note) for note in notes]
         tabular = self.latest("icd10cm-tabular")
         for char, meaning in self._seventh(code, chain):
             facts.append(Fact("seventh_character", "7th character", char, meaning, tabular))
@@ -327,7 +441,7 @@ class FactsReader:
             key, label = TERM_FACT_KEYS[term.source]
             if key == "index_term":
                 index_terms += 1
-                if index_terms > INDEX_TERMS_SHOWN:
+                if index_terms > INDEX_TERMS_READ:
                     continue
             source = self.latest(TERM_SOURCE_KINDS[term.source])
             facts.append(Fact(key, label, term.term, "", source))
@@ -351,3 +465,34 @@ class FactsReader:
                 for child in self.catalog.children(code, limit=CHILDREN_SHOWN)
             ]
         return facts
+
+    def _glossary_facts(
+        self, code: Code, facts: list[Fact], notes: list[Instruction]
+    ) -> list[Fact]:
+        """The glossary terms this code's page uses (glossary.tsv), each once."""
+        system = code.system
+        markers = {f"<{note.kind}>" for note in notes}
+        key = code.code.replace(".", "")
+        if system == System.ICD10CM.value and len(key) == 7 and "X" in key[3:6]:
+            markers.add("<placeholder>")
+        if system == System.ICD10PCS.value and code.kind == "code":
+            markers.add("<pcs-code>")
+        terms = marked(system, markers) | terms_in(system, "title", code.long_title)
+        terms |= terms_in(system, "page", code.long_title)
+        seventh = [f.detail for f in facts if f.key == "seventh_character"]
+        if len(seventh) == 1:
+            terms |= recurring_terms_in(system, "seventh", seventh[0])
+        shown = [note.text for note in notes]
+        shown += [f.value for f in facts if f.key in ("axis", "axis_includes")]  # PCS terms
+        for text in shown:
+            terms |= recurring_terms_in(system, "page", text)
+        return [
+            Fact(
+                "glossary",
+                found.term,
+                found.text,
+                "our wording" if found.source == OWN_WORDING else "the tabular's definition",
+                OWN_WORDING_REF if found.source == OWN_WORDING else self.ref(found.source),
+            )
+            for found in definitions(system, terms, self._conventions)
+        ]

@@ -1,85 +1,80 @@
-"""Run a query plan against the catalog (codes) and the derived index (words).
+"""Run a query plan against the derived index: one segment per rule of `ranking.RULES`.
 
-Each rule of `ranking.RULES` is one retrieval; a hit keeps the best rule that found it.
-Filters apply to every rule except exact codes, which are always shown (labelled).
+Codes (exact, prefix), whole names, all words, then the word being typed as a prefix; when
+no code has the words, typo corrections or some of the words. Everything is an index query
+(filters included), so counts are exact and paging is a window on one order (`paging.py`).
 """
 
 from __future__ import annotations
 
 import functools
 import time
-from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 
 import tantivy
 
-from medcodes.catalog.billing import NdcPackage, hcc_v28_code_ids, packages_for_ndcs
-from medcodes.catalog.read import Catalog, Code
+from medcodes.catalog.billing import NdcPackage, packages_for_ndcs
+from medcodes.catalog.read import Catalog
+from medcodes.errors import BadQuery
+from medcodes.search import filters as search_filters
 from medcodes.search import ranking
+from medcodes.search.completion import Completion, complete
+from medcodes.search.filters import any_term, conditions
 from medcodes.search.index import (
-    FOREVER,
+    EVERY_CODE,
     TEXT_FIELDS,
     analyzer,
     bag_form,
-    bag_forms,
-    day_number,
     exact_form,
-    exact_forms,
     index_path,
     open_index,
 )
-from medcodes.search.model import CodeShape, Hit, Match, QueryPlan, SearchQuery, SearchResult
+from medcodes.search.matched import CodeInfo, Matcher, Pattern, Wanted
+from medcodes.search.model import (
+    MATCH_MODES,
+    CodeShape,
+    QueryPlan,
+    SearchQuery,
+    SearchResult,
+)
+from medcodes.search.paging import Segment, Walk
+from medcodes.search.query import STOPWORDS, begun_phrases, required, rewrite
 from medcodes.search.query import plan as make_plan
-from medcodes.search.query import required, rewrite
 from medcodes.search.spelling import Speller
 from medcodes.systems import System, code_key
 
 Must = tantivy.Occur.Must
+MustNot = tantivy.Occur.MustNot
 Should = tantivy.Occur.Should
-FIELD_NAMES = {
-    "title": "title",
-    "drug": "drug name",
-    "lay": "lay term",
-    "inclusion": "inclusion term",
-    "index": "index term",
-}
-CANDIDATES_EXTRA = 15  # retrieved beyond offset+limit so adjustments can reorder
-WHOLE_NAME_BOOST = 1000.0  # an exact form scores this (constant-score queries), a bag 1
+WORD_FIELDS = tuple(field for field in TEXT_FIELDS if field != "short")  # not abbreviations
 MAX_DROP_ONE_WORDS = 6  # longer queries fall back to any word
+COMPLETION_WEIGHT = 4.0  # a completed name's score: this times its completion's weight (0-1)
+COMPLETED_REWRITES = 3  # completions of the last word tried against the lay-terms rewrites
+CACHED_COMPLETIONS = 16_384  # as-you-type traffic repeats prefixes: walk each once
+BROAD_PREFIX_CODES = (
+    5_000  # codes holding a prefix's completions beyond which they are not BM25-scored
+)
 NDC_NOT_FOUND = (
     "No HCPCS code for NDC {ndc!r} in the CMS ASP NDC-HCPCS crosswalk, which lists Medicare "
     "Part B drugs only."
 )
+# Rules whose matches mean the words were found; when none has any, the fallbacks run.
+WORD_RULES = ("exact synonym", "same words", "all words", "completed name", "word prefix")
 
 
 @dataclass(slots=True)
-class Candidate:
-    code_id: int
-    rule: str
-    score: float
-    address: tantivy.DocAddress | None = None
-    via: str = ""  # the lay phrase, for "lay phrase" hits
-    package: NdcPackage | None = None  # for "NDC" hits
+class Words:
+    """The typed words worked out once a search: stems, completions of the words being
+    typed, lay rewrites of the query with its last word completed, and everything the
+    adjustments count as asked for."""
 
-
-@dataclass(frozen=True, slots=True)
-class Wanted:
-    """What a query asks for, in the forms hits are compared with (computed once a search)."""
-
-    stems: list[frozenset[str]]  # per alternative
-    forms: frozenset[str]  # whole exact forms
-    bags: frozenset[str]  # same words in any order
-
-
-@dataclass(frozen=True, slots=True)
-class CodeInfo:
-    system: str
-    code: str
-    title: str
-    status: str
-    billable: bool
-    kind: str
-    depth: int
+    plan: QueryPlan
+    stems: dict[str, tuple[str, ...]]  # word -> its stems
+    completions: dict[int, tuple[Completion, ...]]  # open word position -> completions
+    rewritten: list[tuple[tuple[str, ...], float]]  # ("acute myocardial infarction", weight)
+    asked: set[str]
+    typed_whole: bool  # the typed words can match as whole words (see Searcher._typed_whole)
 
 
 class Searcher:
@@ -91,6 +86,7 @@ class Searcher:
         self.schema = self.index.schema
         self.searcher = self.index.searcher()
         self.analyzer = analyzer()
+        self.completions = functools.lru_cache(maxsize=CACHED_COMPLETIONS)(self._complete)
         self.speller = Speller.load(index_path(catalog.path))
         self.codes = {
             row[0]: CodeInfo(row[1], row[2], row[3], row[4], bool(row[5]), row[6], row[7])
@@ -98,225 +94,378 @@ class Searcher:
                 "SELECT id, system, code, long_title, status, billable, kind, depth FROM codes"
             )
         }
-        self.hcc_v28 = hcc_v28_code_ids(catalog.conn)
+        self.matcher = Matcher(self.searcher, self.analyzer, self.codes)
+        # A code shape's kind (query.CODE_SHAPES) -> the segments that find it.
+        self.shape_rules: dict[str, Callable[[CodeShape, SearchQuery], Iterator[Segment]]] = {
+            "code": self._code_segments,
+        }
 
     # --- public ------------------------------------------------------------------------------
     def search(self, query: SearchQuery) -> SearchResult:
+        """Codes for what was typed, best first: exactly the page [offset, offset + limit) of
+        one order that depends on the query only."""
         started = time.perf_counter()
-        plan = make_plan(query.text)
+        if query.match not in MATCH_MODES:
+            raise BadQuery(f"match must be one of {', '.join(MATCH_MODES)}")
+        plan = make_plan(query.text, query.prefix)
         if plan.message and not plan.code_shapes:
             return SearchResult(query.text, 0, _ms(started), [], {}, plan.message, None, plan)
-        want = query.offset + query.limit
-        candidates: dict[int, Candidate] = {}
-        code_total = self._code_rules(plan, query, want, candidates)
-        ndc_total = self._ndc_rule(plan, query, candidates)
-        self._lay_phrase_rule(plan, query, candidates)
-        text_total, unfiltered, did_you_mean = 0, None, None
-        if not ndc_total:  # an NDC that names a drug is not also searched as words
-            text_total, unfiltered, did_you_mean = self._text_rules(plan, query, want, candidates)
-        total = code_total + ndc_total + text_total
-        facets: dict[str, int] = {}
-        flags = {"ndc": ndc_total} if ndc_total else {}
-        if unfiltered is not None and query.facets:
-            facets, flags["hcc-v28"] = self._facets(unfiltered)
-        for candidate in candidates.values():
-            if candidate.rule in ("exact code", "code prefix", "NDC"):
-                system = self.codes[candidate.code_id].system
-                facets[system] = facets.get(system, 0) + 1
-                if candidate.code_id in self.hcc_v28 and query.facets:
-                    flags["hcc-v28"] = flags.get("hcc-v28", 0) + 1
-        ranked = sorted(candidates.values(), key=lambda c: -c.score)
-        page = ranked[query.offset : want]
-        wanted = self._wanted(plan) if page else None
-        hits = [self._hit(candidate, wanted) for candidate in page]
+        words = self._words(plan)
+        walk = self._walk(query, words.asked)
+        used: list[Segment] = []
+
+        def add(segments: Iterable[Segment]) -> None:
+            for segment in segments:
+                walk.add(self._filtered(segment, query, True))
+                used.append(segment)
+
+        packages = packages_for_ndcs(self.catalog, plan.ndcs) if plan.ndcs else []
+        add(self._code_segments_of(plan, query, packages))
+        did_you_mean = None
+        # An NDC that names a drug is not also searched as words.
+        words_wanted = plan.words and query.match != "code" and not walk.sizes.get("NDC")
+        if words_wanted:
+            add(self._word_segments(words))
+            add(self._lay_phrase_segments(plan))
+        if words_wanted and not any(walk.sizes.get(rule) for rule in WORD_RULES):
+            did_you_mean, fallbacks = self._fallbacks(words, query)
+            add(fallbacks)
+        counted = self._facets(used, query) if query.facets else {}
+        wanted = self._wanted(words) if walk.hits else None
+        by_id = {self._code_id(package): package for package in packages}
+        hits = (
+            [self.matcher.hit(c, wanted, by_id.get(c.code_id)) for c in walk.hits] if wanted else []
+        )
         message = None if hits or query.offset else f"No codes match {plan.text!r}."
-        if not hits and plan.ndcs:
+        if not hits and plan.ndcs and not query.offset:
             message = NDC_NOT_FOUND.format(ndc=plan.text)
+        flags = {"ndc": walk.sizes.get("NDC", 0), "hcc-v28": counted.get("hcc-v28", 0)}
         return SearchResult(
             query.text,
-            max(total, len(ranked)),
+            walk.position,
             _ms(started),
             hits,
-            facets,
+            counted.get("system", {}),
             message,
             did_you_mean,
             plan,
             {name: count for name, count in flags.items() if count},
         )
 
-    # --- codes -------------------------------------------------------------------------------
-    def _code_rules(
-        self, plan: QueryPlan, query: SearchQuery, want: int, out: dict[int, Candidate]
-    ) -> int:
-        total = 0
-        systems = set(query.systems)
-        for shape in plan.code_shapes:
-            exact = [
-                c for c in self.catalog.lookup(shape.key) if not systems or c.system in systems
-            ]
-            for code in exact:
-                penalty = ranking.TERMINATED_PENALTY if code.status != "active" else 0.0
-                out[code.id] = Candidate(
-                    code.id, "exact code", ranking.RULES["exact code"] - penalty
-                )
-            total += len(exact)
-            if shape.prefix or not exact or len(shape.key) <= 4:
-                total += self._subtree(shape, query, exact, want, out)
-        return total
+    def listing(self, query: SearchQuery) -> SearchResult:
+        """Every code of the query's systems (and filters) in official order: a value set
+        expanded without a text filter."""
+        started = time.perf_counter()
+        walk = self._walk(query, set())
+        every = tantivy.Query.term_query(self.schema, "code_prefix", EVERY_CODE)
+        walk.add(self._filtered(Segment("code prefix", every, ranked=False), query, True))
+        hits = [self.matcher.hit(c, Wanted((), frozenset(), frozenset())) for c in walk.hits]
+        return SearchResult(query.text, walk.position, _ms(started), hits)
 
-    def _subtree(
-        self,
-        shape: CodeShape,
-        query: SearchQuery,
-        exact: list[Code],
-        want: int,
-        out: dict[int, Candidate],
-    ) -> int:
-        """Codes under a prefix in official order, the exact match's system first; a dotted
-        form (`E11.`) is ICD-10-CM only. Returns how many there are in all."""
-        allowed = list(query.systems) or [s.value for s in System]
-        if shape.dotted:
-            allowed = [s for s in allowed if s == System.ICD10CM]
-        first = [c.system for c in exact if c.system in allowed]
-        ordered = list(dict.fromkeys([*first, *allowed]))
-        total = 0
-        position = 0
-        for system in ordered:
-            listed, count = self.catalog.subtree(shape.key, (system,), want + 1)
-            total += count
-            for code in listed:
-                position += 1
-                if code.id in out or not self._passes(code.id, query):
-                    continue
-                score = ranking.RULES["code prefix"] - position
-                out[code.id] = Candidate(code.id, "code prefix", score)
-        return max(0, total - len(exact))
+    # --- segments ----------------------------------------------------------------------------
+    def _walk(self, query: SearchQuery, asked: set[str]) -> Walk:
+        def score(segment: Segment, engine: float, code_id: int) -> float:
+            base = ranking.RULES[segment.rule] + segment.bonus
+            if not segment.ranked:
+                return base + engine
+            adjustment = (
+                self._status_adjustment(code_id)
+                if segment.rule == "exact code"
+                else self._adjustment(code_id, asked)
+            )
+            # Rounded as shown: equal shown scores are ordered by system and code.
+            return round(base + segment.weight * engine + adjustment, 3)
 
-    def _ndc_rule(self, plan: QueryPlan, query: SearchQuery, out: dict[int, Candidate]) -> int:
-        """The HCPCS codes of the NDC the text is (any written form), each with its package;
-        returns how many were found."""
-        found = 0
-        for package in packages_for_ndcs(self.catalog, plan.ndcs):
-            if query.systems and package.system not in query.systems:
-                continue
-            (code,) = self.catalog.lookup(package.code, package.system)
-            out[code.id] = Candidate(code.id, "NDC", ranking.RULES["NDC"], package=package)
-            found += 1
-        return found
+        def order_key(code_id: int) -> tuple[str, str]:
+            info = self.codes[code_id]
+            return info.system, info.code
 
-    def _lay_phrase_rule(
-        self, plan: QueryPlan, query: SearchQuery, out: dict[int, Candidate]
-    ) -> None:
-        """Codes a curated lay phrase inside the query names (prefixes: the general ones)."""
-        systems = set(query.systems)
+        return Walk(self.searcher, self.schema, query.offset, query.limit, score, order_key)
+
+    def _filtered(self, segment: Segment, query: SearchQuery, with_system: bool) -> Segment:
+        kind = {
+            "exact code": "codes",
+            "NDC": "codes",
+            "exact synonym": "names",
+            "same words": "names",
+        }.get(segment.rule, "words")
+        found = conditions(query, self.schema, kind, with_system)
+        if not found:
+            return segment
+        combined = tantivy.Query.boolean_query(
+            [(Must, segment.query), *((Must, condition) for condition in found)]
+        )
+        return Segment(
+            segment.rule, combined, segment.ranked, segment.weight, segment.bonus, segment.via
+        )
+
+    def _code_segments_of(
+        self, plan: QueryPlan, query: SearchQuery, packages: list[NdcPackage]
+    ) -> Iterator[Segment]:
+        """Exact codes, the HCPCS codes of an NDC typed, then code prefixes (rule order)."""
+        if query.match == "words":
+            return
+        shaped = [
+            s for shape in plan.code_shapes for s in self.shape_rules[shape.kind](shape, query)
+        ]
+        yield from (segment for segment in shaped if segment.rule == "exact code")
+        if packages:
+            ids = sorted({self._code_id(package) for package in packages})
+            terms = [tantivy.Query.term_query(self.schema, "id", i) for i in ids]
+            yield Segment("NDC", _any(terms), weight=0.0)
+        yield from (segment for segment in shaped if segment.rule != "exact code")
+
+    def _code_id(self, package: NdcPackage) -> int:
+        return self.catalog.lookup(package.code, package.system)[0].id
+
+    def _code_segments(self, shape: CodeShape, query: SearchQuery) -> Iterator[Segment]:
+        """The exact code, then the codes it starts (`E11`, `J90`, `0DT`) in official order:
+        first in the system(s) where the exact code is, then in the others."""
+        exact = tantivy.Query.term_query(self.schema, "code", shape.key)
+        yield Segment("exact code", exact, weight=0.0)
+        found = self.catalog.lookup(shape.key)
+        typed_as_prefix = shape.prefix or query.prefix == "all"  # CTSS: every word a prefix
+        if not (typed_as_prefix or not found or len(shape.key) <= 4):
+            return
+        under = tantivy.Query.term_query(self.schema, "code_prefix", shape.key)
+        if shape.dotted:  # `E11.` is an ICD-10-CM form
+            under = _all([under, any_term(self.schema, "system", [System.ICD10CM.value])])
+        first = sorted({code.system for code in found})
+        if not first:
+            yield Segment("code prefix", under, ranked=False)
+            return
+        systems = any_term(self.schema, "system", first)
+        yield Segment("code prefix", _all([under, systems]), ranked=False)
+        others = tantivy.Query.boolean_query([(Must, under), (MustNot, systems)])
+        yield Segment("code prefix", others, ranked=False)
+
+    def _lay_phrase_segments(self, plan: QueryPlan) -> Iterator[Segment]:
+        """Codes a curated lay phrase inside the query names (a category: all its codes,
+        the general ones first by the adjustments)."""
         for phrase, targets in plan.lay_codes:
-            for target in targets:
-                if target.endswith("*"):
-                    codes, _ = self.catalog.subtree(target[:-1], tuple(systems), 12, total=False)
-                else:
-                    codes = self.catalog.lookup(target)
-                for code in codes:
-                    if code.id in out or (systems and code.system not in systems):
-                        continue
-                    if not self._passes(code.id, query):
-                        continue
-                    score = ranking.RULES["lay phrase"] + self._adjustment(code.id, set())
-                    out[code.id] = Candidate(code.id, "lay phrase", score, None, phrase)
+            queries = [self._lay_target(target) for target in targets]
+            yield Segment("lay phrase", _any(queries), weight=0.0, via=phrase)
 
-    def _passes(self, code_id: int, query: SearchQuery) -> bool:
-        info = self.codes[code_id]
-        if query.billable_only and not info.billable:
-            return False
-        if query.hcc_v28 and code_id not in self.hcc_v28:
-            return False
-        return query.include_terminated or info.status == "active"
+    def _lay_target(self, target: str) -> tantivy.Query:
+        """The codes of a lay-term target; a prefix (`J10*`) in the system of the code it is
+        (influenza J10, not HCPCS J1000-J1099)."""
+        key = code_key(target)
+        if not target.endswith("*"):
+            return tantivy.Query.term_query(self.schema, "code", key)
+        under = tantivy.Query.term_query(self.schema, "code_prefix", key)
+        systems = sorted({code.system for code in self.catalog.lookup(key)})
+        return _all([under, self._any_term("system", systems)]) if systems else under
+
+    def _word_segments(self, words: Words) -> Iterator[Segment]:
+        plan = words.plan
+        alternatives = [a for a in (self._stems(w) for w in plan.alternatives) if a]
+        if not alternatives:
+            return
+        forms = sorted({exact_form(" ".join(w)) for w in plan.alternatives})
+        yield Segment("exact synonym", self._any_term("exact", forms), weight=0.0)
+        if not words.typed_whole:
+            alternatives = [self._stems(w) for w in plan.alternatives[1:]]
+        bags = sorted({bag_form(stems) for stems in alternatives if stems})
+        if bags:
+            yield Segment("same words", self._any_term("exact", bags), weight=0.0)
+        whole = self._whole_words(words)
+        if whole is not None:
+            yield Segment("all words", whole)
+        completed = self._completed_names(words)
+        if completed is not None:
+            yield Segment("completed name", completed, weight=COMPLETION_WEIGHT)
+        prefixed = self._prefix_words(words)
+        if prefixed is not None:
+            yield Segment("word prefix", prefixed)
+
+    def _whole_words(self, words: Words) -> tantivy.Query | None:
+        """Every word as a whole word: the typed words (a word being typed not as an
+        abbreviation: "diab" is one in short titles) and each lay rewrite."""
+        plan = words.plan
+        typed = list(plan.words) if words.typed_whole else []
+        open_words = {typed[i] for i in plan.open_words} if typed else set()
+        queries: list[tantivy.Query | None] = []
+        if typed:
+            clauses = [
+                self._word_any(words.stems[w], WORD_FIELDS if w in open_words else TEXT_FIELDS)
+                for w in required(tuple(typed))
+            ]
+            found = [clause for clause in clauses if clause is not None]
+            queries.append(_all(found) if found and len(found) == len(clauses) else None)
+        for alternative in plan.alternatives[1:]:
+            queries.append(self._all_words(self._stems(alternative)))
+        found = [q for q in queries if q is not None]
+        return _any(found) if found else None
+
+    def _completed_names(self, words: Words) -> tantivy.Query | None:
+        """Names the typed words are the beginning of, the last word completed: the whole
+        text a title or name ("blinat" -> blinatumomab, "hypert" -> hypertension), or a lay
+        phrase rewritten ("heart att" -> acute myocardial infarction). Each scores its
+        completion's weight."""
+        plan = words.plan
+        last = len(plan.words) - 1
+        if last not in plan.open_words:
+            return None
+        head = plan.words[:-1]
+        named = [((*head, c.word), c.weight) for c in words.completions.get(last, ())]
+        queries = [
+            tantivy.Query.const_score_query(
+                tantivy.Query.term_query(self.schema, "exact", exact_form(" ".join(name))),
+                weight,
+            )
+            for name, weight in [*named, *words.rewritten]
+        ]
+        return _any(queries) if queries else None
+
+    def _prefix_words(self, words: Words) -> tantivy.Query | None:
+        """Finished words whole, each word being typed as the start of a word: one of its
+        completions (a small word being typed only ranks: "heart at"); or the words of a lay
+        phrase the query begins, rewritten."""
+        rewritten = [
+            tantivy.Query.boost_query(found, weight)
+            for phrase, weight in words.rewritten
+            if (found := self._all_words(self._stems(phrase))) is not None
+        ]
+        typed = self._typed_prefix_words(words)
+        found = [typed, *rewritten] if typed is not None else rewritten
+        return _any(found) if found else None
+
+    def _typed_prefix_words(self, words: Words) -> tantivy.Query | None:
+        plan = words.plan
+        if not plan.open_words:
+            return None
+        clauses: list[tuple[tantivy.Occur, tantivy.Query]] = []
+        for position, word in enumerate(plan.words):
+            if position in plan.open_words:
+                completions = self._completion_query(words.completions.get(position, ()))
+                if completions is None:
+                    if word in STOPWORDS:
+                        continue
+                    return None
+                clauses.append((Should if word in STOPWORDS else Must, completions))
+            elif word not in STOPWORDS or len(plan.words) == 1:
+                whole = self._word_any(words.stems[word], TEXT_FIELDS)
+                if whole is None:
+                    return None
+                clauses.append((Must, whole))
+        if not any(occur == Must for occur, _ in clauses):
+            return None
+        return tantivy.Query.boolean_query(clauses)
+
+    def _completion_query(self, completions: tuple[Completion, ...]) -> tantivy.Query | None:
+        """Any completion, scored by BM25 in every field times its weight; a broad prefix
+        ("en": encounter, endoscopic, ...) by its weight alone, read from the one `words`
+        field: scoring tens of thousands of codes in every field is the costly part."""
+        if sum(completion.codes for completion in completions) > BROAD_PREFIX_CODES:
+            queries = [
+                tantivy.Query.const_score_query(
+                    tantivy.Query.term_query(self.schema, "words", completion.word),
+                    completion.weight,
+                )
+                for completion in completions
+            ]
+        else:
+            queries = [
+                tantivy.Query.boost_query(self._word(stem, TEXT_FIELDS), completion.weight)
+                for completion in completions
+                for stem in completion.stems
+            ]
+        return _any(queries) if queries else None
+
+    def _fallbacks(self, words: Words, query: SearchQuery) -> tuple[str | None, list[Segment]]:
+        """When no code has the words: typo corrections of finished words (a word being
+        typed with no completion is finished too), else (not in every-word mode) some words.
+        Returns the "did you mean" and the segments."""
+        plan = words.plan
+        corrected = self._corrected(words)
+        if corrected != plan.words:
+            variants = [corrected, *self._corrected_rewrites(corrected, plan.words)]
+            words.asked |= set(self._stems(corrected))
+            forms = sorted({exact_form(" ".join(w)) for w in variants})
+            fuzzy_words = _any([self._all_words(self._stems(w)) for w in variants])
+            bonus = ranking.EXACT_AFTER_CORRECTION_BONUS
+            return " ".join(corrected), [
+                Segment("fuzzy", self._any_term("exact", forms), weight=0.0, bonus=bonus),
+                Segment("fuzzy", fuzzy_words),
+            ]
+        if query.every_word:
+            return None, []
+        alternatives = [a for a in (self._stems(w) for w in plan.alternatives) if a]
+        if not alternatives:
+            return None, []
+        return None, [Segment("some words", self._some_words(min(alternatives, key=len)))]
+
+    def _facets(self, used: list[Segment], query: SearchQuery) -> dict[str, dict[str, int]]:
+        """Hits per system (before the system filter), and how many map to a CMS-HCC V28
+        category: {"system": {...}, "hcc-v28": n}."""
+        union = _any([self._filtered(s, query, False).query for s in used]) if used else None
+        found = search_filters.facets(self.searcher, union)
+        hcc = sum(n for value, n in found.get("hcc-v28", {}).items() if int(value) == 1)
+        return {"system": found.get("system", {}), "hcc-v28": hcc}  # type: ignore[dict-item]
 
     # --- words -------------------------------------------------------------------------------
-    def _text_rules(
-        self, plan: QueryPlan, query: SearchQuery, want: int, out: dict[int, Candidate]
-    ) -> tuple[int, tantivy.Query | None, str | None]:
-        """Whole names (exact, then same words in any order) and all words; when no code has
-        all words, typo corrections (a word is unknown) or else some words. Returns the number
-        of codes matched, the union query without the system filter (for facets) and a "did
-        you mean"."""
-        alternatives = [a for a in (self._stems(words) for words in plan.alternatives) if a]
-        if not alternatives:
-            return 0, None, None
-        filters = self._filters(query, with_system=True)
-        asked = {stem for stems in alternatives for stem in stems}
-        whole = self._whole_names(plan.alternatives, alternatives)
-        # A whole title or name typed exactly is shown even when the code has ended.
-        exact_filters = self._filters(replace(query, include_terminated=True), with_system=True)
-        named = self._collect_whole_names(self._filtered(whole, exact_filters), want, out, asked)
-        all_words = _any([self._all_words(stems) for stems in alternatives])
-        found, listed = self._collect(
-            "all words", self._filtered(all_words, filters), want, out, 0.0, asked, count=True
+    def _words(self, plan: QueryPlan) -> Words:
+        stems = {word: tuple(self.analyzer.analyze(word)) for word in plan.words}
+        finished = tuple(
+            w for i, w in enumerate(plan.words) if i not in plan.open_words and w not in STOPWORDS
         )
-        union = [whole, all_words]
-        did_you_mean = None
-        if found < ranking.FALLBACK_BELOW:
-            corrected = self._corrected(plan.words)
-            if corrected != plan.words:
-                did_you_mean = " ".join(corrected)
-                variants = [corrected, *self._corrected_rewrites(corrected, plan.words)]
-                asked |= set(self._stems(corrected))
-                forms = sorted({exact_form(" ".join(words)) for words in variants})
-                exact = tantivy.Query.const_score_query(self._any_term("exact", forms), 1.0)
-                bonus = ranking.EXACT_AFTER_CORRECTION_BONUS
-                self._collect("fuzzy", self._filtered(exact, filters), want, out, bonus, asked)
-                rule, fallback = (
-                    "fuzzy",
-                    _any([self._all_words(self._stems(words)) for words in variants]),
-                )
-            else:
-                rule, fallback = "some words", self._some_words(min(alternatives, key=len))
-            self._collect(rule, self._filtered(fallback, filters), want, out, 0.0, asked)
-            union.append(fallback)
-            total = self._count(self._filtered(_any(union), filters))
-        else:
-            # Whole-name matches nearly always hold all the words too; count the few that
-            # do not (ended codes, rewritten synonyms) instead of running the union again.
-            total = found + len(named - listed)
-        unfiltered = self._filtered(_any(union), self._filters(query, with_system=False))
-        return total, unfiltered, did_you_mean
+        completions = {
+            i: self._completions_in_context(plan.words[i], finished) for i in plan.open_words
+        }
+        rewritten = self._rewritten_completions(plan, completions)
+        asked = {s for words in plan.alternatives for s in self._stems(words)}
+        asked |= {s for phrase, _ in rewritten for s in self._stems(phrase)}
+        asked |= {s for found in completions.values() for c in found for s in c.stems}
+        return Words(plan, stems, completions, rewritten, asked, self._typed_whole(plan))
 
-    def _whole_names(
-        self, word_lists: tuple[tuple[str, ...], ...], alternatives: list[tuple[str, ...]]
-    ) -> tantivy.Query:
-        """Exact titles or names, or the same words; constant scores (WHOLE_NAME_BOOST for an
-        exact form, 1 for a bag), so the score tells the rule."""
-        forms = sorted({exact_form(" ".join(words)) for words in word_lists})
-        bags = sorted({bag_form(stems) for stems in alternatives})
-        return tantivy.Query.boolean_query(
-            [
-                (
-                    Should,
-                    tantivy.Query.const_score_query(
-                        self._any_term("exact", forms), WHOLE_NAME_BOOST
-                    ),
-                ),
-                (Should, tantivy.Query.const_score_query(self._any_term("exact", bags), 1.0)),
-            ]
-        )
+    def _typed_whole(self, plan: QueryPlan) -> bool:
+        """Whether the typed words can match as whole words: not while a word being typed is
+        no word of any name ("pneumon" is only a stem, of pneumonitis), nor a small word
+        after others ("heart at": "at" is the start of "attack")."""
+        for position in plan.open_words:
+            word = plan.words[position]
+            if word in STOPWORDS and len(plan.words) > 1:
+                return False
+            if not self.searcher.doc_freq("words", word):
+                return False
+        return True
 
-    def _collect_whole_names(
-        self, query: tantivy.Query, want: int, out: dict[int, Candidate], asked: set[str]
-    ) -> set[int]:
-        result = self.searcher.search(query, want + CANDIDATES_EXTRA, count=False)
-        addresses = [address for _, address in result.hits]
-        ids = self.searcher.fast_field_values("id", addresses) if addresses else []
-        for (score, address), code_id in zip(result.hits, ids, strict=True):
-            rule = "exact synonym" if score >= WHOLE_NAME_BOOST else "same words"
-            total = ranking.RULES[rule] + self._adjustment(code_id, asked)
-            if code_id not in out or out[code_id].score < total:
-                out[code_id] = Candidate(code_id, rule, total, address)
-        return set(ids)
+    def _completions_in_context(
+        self, prefix: str, finished: tuple[str, ...]
+    ) -> tuple[Completion, ...]:
+        """Completions counted among codes holding the finished words; among all codes when
+        none has them (or no word is finished)."""
+        found = self.completions(prefix, finished) if finished else ()
+        return found or self.completions(prefix, ())
 
-    def _corrected(self, words: tuple[str, ...]) -> tuple[str, ...]:
-        """Each word the index does not know, replaced by its spelling correction."""
+    def _complete(self, prefix: str, finished: tuple[str, ...]) -> tuple[Completion, ...]:
+        within = [self._word(s, TEXT_FIELDS) for w in finished for s in self.analyzer.analyze(w)]
+        return complete(self.searcher, self.analyzer, prefix, _all(within) if within else None)
+
+    def _rewritten_completions(
+        self, plan: QueryPlan, completions: dict[int, tuple[Completion, ...]]
+    ) -> list[tuple[tuple[str, ...], float]]:
+        """Lay rewrites of the query with its last word completed ("heart att" -> heart
+        attack -> acute myocardial infarction), each with its completion's weight."""
+        last = len(plan.words) - 1
+        if last not in plan.open_words:
+            return []
+        found: dict[tuple[str, ...], float] = dict.fromkeys(begun_phrases(plan.words), 1.0)
+        for completion in completions.get(last, ())[:COMPLETED_REWRITES]:
+            typed = (*plan.words[:-1], completion.word)
+            rewritten, notes = rewrite(typed)
+            if notes and rewritten != typed:
+                found[rewritten] = max(found.get(rewritten, 0.0), completion.weight)
+        return list(found.items())
+
+    def _corrected(self, words: Words) -> tuple[str, ...]:
+        """Each finished word the index does not know, replaced by its spelling correction."""
+        plan = words.plan
         return tuple(
-            word if self._known_word(word) else (self.speller.correct(word) or word)
-            for word in words
+            word
+            if self._known_word(word) or words.completions.get(position)
+            else (self.speller.correct(word) or word)
+            for position, word in enumerate(plan.words)
         )
 
     def _corrected_rewrites(
@@ -330,109 +479,65 @@ class Searcher:
         return all(self._known(stem) for stem in self.analyzer.analyze(word))
 
     def _any_term(self, field: str, values: list[str]) -> tantivy.Query:
-        """Any of `values` in a raw field, as a disjunction of term lookups: tantivy's term-set
-        query walks the whole term dictionary (0.19 ms on `exact`; this takes 0.005 ms)."""
-        terms = [tantivy.Query.term_query(self.schema, field, value) for value in values]
-        return (
-            terms[0]
-            if len(terms) == 1
-            else tantivy.Query.boolean_query([(Should, term) for term in terms])
-        )
+        return any_term(self.schema, field, values)
 
-    def _count(self, query: tantivy.Query) -> int:
-        """Documents matching `query` (tantivy needs a limit of at least one)."""
-        return self.searcher.search(query, 1, count=True).count
-
-    def _stems(self, words: Iterable[str]) -> tuple[str, ...]:
+    def _stems(self, words: tuple[str, ...]) -> tuple[str, ...]:
         content = required(tuple(words))
         return tuple(dict.fromkeys(s for w in content for s in self.analyzer.analyze(w)))
 
     def _known(self, stem: str) -> bool:
         return any(self.searcher.doc_freq(field, stem) for field in TEXT_FIELDS)
 
-    def _word(self, stem: str) -> tantivy.Query:
-        """One word in any text field, weighted by field."""
+    @functools.lru_cache(maxsize=65_536)  # noqa: B019 - one Searcher per process, kept for life
+    def _word(self, stem: str, fields: tuple[str, ...]) -> tantivy.Query:
+        """One word in any of `fields`, weighted by field (queries are immutable: shared)."""
         return tantivy.Query.disjunction_max_query(
             [
-                tantivy.Query.boost_query(tantivy.Query.term_query(self.schema, field, stem), boost)
-                for field, boost in ranking.FIELD_BOOSTS.items()
+                tantivy.Query.boost_query(
+                    tantivy.Query.term_query(self.schema, field, stem), ranking.FIELD_BOOSTS[field]
+                )
+                for field in fields
             ],
             tie_breaker=0.1,
         )
 
-    def _all_words(self, stems: tuple[str, ...]) -> tantivy.Query:
-        return tantivy.Query.boolean_query([(Must, self._word(stem)) for stem in stems])
+    def _word_any(self, stems: tuple[str, ...], fields: tuple[str, ...]) -> tantivy.Query | None:
+        """A word (all its stems) in `fields`; None for a word without letters or digits."""
+        if not stems:
+            return None
+        return _all([self._word(stem, fields) for stem in stems])
+
+    def _all_words(self, stems: tuple[str, ...]) -> tantivy.Query | None:
+        if not stems:
+            return None
+        return _all([self._word(stem, TEXT_FIELDS) for stem in stems])
 
     def _some_words(self, stems: tuple[str, ...]) -> tantivy.Query:
         """All words but one (any one); for two words, either. Intersections stay cheap where
         a plain OR of common words ("left", "leg") would score tens of thousands of codes."""
         if len(stems) <= 2 or len(stems) > MAX_DROP_ONE_WORDS:
-            return tantivy.Query.boolean_query([(Should, self._word(stem)) for stem in stems])
-        return _any([self._all_words(stems[:i] + stems[i + 1 :]) for i in range(len(stems))])
+            return _any([self._word(stem, TEXT_FIELDS) for stem in stems])
+        return _any(
+            [
+                _all([self._word(s, TEXT_FIELDS) for s in stems[:i] + stems[i + 1 :]])
+                for i in range(len(stems))
+            ]
+        )
 
-    def _filters(self, query: SearchQuery, with_system: bool) -> list[tantivy.Query]:
-        filters: list[tantivy.Query] = []
-        if with_system and query.systems:
-            filters.append(self._any_term("system", list(query.systems)))
-        if query.billable_only:
-            filters.append(tantivy.Query.term_query(self.schema, "billable", 1))
-        if query.hcc_v28:
-            filters.append(tantivy.Query.term_query(self.schema, "hcc_v28", 1))
-        if not query.include_terminated and query.active_on is None:
-            filters.append(tantivy.Query.term_query(self.schema, "active", 1))
-        if query.active_on is not None:
-            day = day_number(query.active_on, 0)
-            filters.append(
-                tantivy.Query.range_query(
-                    self.schema, "valid_from", tantivy.FieldType.Integer, -FOREVER, day
-                )
-            )
-            filters.append(
-                tantivy.Query.range_query(
-                    self.schema, "valid_to", tantivy.FieldType.Integer, day, FOREVER
-                )
-            )
-        if query.within:
-            filters.append(tantivy.Query.term_query(self.schema, "within", code_key(query.within)))
-        return filters
-
-    @staticmethod
-    def _filtered(query: tantivy.Query, filters: list[tantivy.Query]) -> tantivy.Query:
-        if not filters:
-            return query
-        return tantivy.Query.boolean_query([(Must, query), *((Must, f) for f in filters)])
-
-    def _collect(
-        self,
-        rule: str,
-        query: tantivy.Query,
-        want: int,
-        out: dict[int, Candidate],
-        bonus: float,
-        asked: set[str],
-        count: bool = False,
-    ) -> tuple[int, set[int]]:
-        """Add the rule's best hits to `out`; returns how many match in all (when `count`)
-        and the ids collected."""
-        result = self.searcher.search(query, want + CANDIDATES_EXTRA, count=count)
-        addresses = [address for _, address in result.hits]
-        ids = self.searcher.fast_field_values("id", addresses) if addresses else []
-        for (bm25, address), code_id in zip(result.hits, ids, strict=True):
-            score = ranking.RULES[rule] + bonus + bm25 + self._adjustment(code_id, asked)
-            if code_id not in out or out[code_id].score < score:
-                out[code_id] = Candidate(code_id, rule, score, address)
-        return (result.count if count else 0), set(ids)
-
+    # --- adjustments -------------------------------------------------------------------------
     def _adjustment(self, code_id: int, asked: set[str]) -> float:
         """Within a rule: active, billable, general codes first (ranking.py explains each)."""
         stems, fixed = self._profile(code_id)
         return fixed - ranking.EXTRA_WORD_PENALTY * len(stems - asked)
 
+    def _status_adjustment(self, code_id: int) -> float:
+        return -ranking.TERMINATED_PENALTY if self.codes[code_id].status != "active" else 0.0
+
     @functools.lru_cache(maxsize=65_536)  # noqa: B019 - one Searcher per process, kept for life
     def _profile(self, code_id: int) -> tuple[frozenset[str], float]:
         """A code's title words that can count as extra, and its query-independent adjustment."""
         info = self.codes[code_id]
-        stems = frozenset(self.analyzer.analyze(info.title)) - ranking.DEFAULT_MARKERS
+        stems = self.matcher.title_stems(code_id) - ranking.DEFAULT_MARKERS
         fixed = -ranking.DEPTH_PENALTY * info.depth
         if info.status != "active":
             fixed -= ranking.TERMINATED_PENALTY
@@ -442,80 +547,43 @@ class Searcher:
             fixed += ranking.UNSPECIFIED_BONUS
         return stems, fixed
 
-    def _facets(self, query: tantivy.Query) -> tuple[dict[str, int], int]:
-        """Hits per system, and how many map to a CMS-HCC V28 category: one pass."""
-        result = self.searcher.aggregate(
-            query,
-            {"s": {"terms": {"field": "system"}}, "h": {"terms": {"field": "hcc_v28"}}},
-        )
-        systems = {bucket["key"]: bucket["doc_count"] for bucket in result["s"]["buckets"]}
-        hcc = sum(b["doc_count"] for b in result["h"]["buckets"] if int(b["key"]) == 1)
-        return systems, hcc
-
     # --- answers -----------------------------------------------------------------------------
-    def _wanted(self, plan: QueryPlan) -> Wanted:
-        stems = [frozenset(self._stems(words)) for words in plan.alternatives]
+    def _wanted(self, words: Words) -> Wanted:
+        plan = words.plan
+        patterns = [Pattern(frozenset(self._stems(w))) for w in plan.alternatives]
+        patterns += [Pattern(frozenset(self._stems(w))) for w, _ in words.rewritten]
+        forms = {exact_form(" ".join(w)) for w in plan.alternatives}
+        forms |= {exact_form(" ".join(w)) for w, _ in words.rewritten}
+        if plan.open_words:
+            finished = tuple(w for i, w in enumerate(plan.words) if i not in plan.open_words)
+            groups = tuple(
+                frozenset(s for c in words.completions.get(i, ()) for s in c.stems)
+                for i in plan.open_words
+                if plan.words[i] not in STOPWORDS
+            )
+            patterns.append(
+                Pattern(frozenset(self._stems(finished)) if finished else frozenset(), groups)
+            )
+            head = " ".join(plan.words[:-1])
+            last = len(plan.words) - 1
+            forms |= {f"{head} {c.word}".strip() for c in words.completions.get(last, ())}
         return Wanted(
-            stems=stems,
-            forms=frozenset(exact_form(" ".join(words)) for words in plan.alternatives),
-            bags=frozenset(bag_form(words) for words in stems),
+            patterns=tuple(patterns),
+            forms=frozenset(forms),
+            bags=frozenset(bag_form(p.stems) for p in patterns[: len(plan.alternatives)]),
         )
-
-    def _hit(self, candidate: Candidate, wanted: Wanted) -> Hit:
-        info = self.codes[candidate.code_id]
-        return Hit(
-            info.system,
-            info.code,
-            info.title,
-            round(candidate.score, 3),
-            self._match(candidate, wanted, info),
-            info.status,
-            info.billable,
-            info.kind,
-            candidate.package,
-        )
-
-    def _match(self, candidate: Candidate, wanted: Wanted, info: CodeInfo) -> Match:
-        """Which field made the hit: the title, else the first name holding every word."""
-        if candidate.rule == "lay phrase":
-            return Match(candidate.rule, "lay term", candidate.via)
-        if candidate.package is not None:
-            return Match(candidate.rule, "ASP NDC-HCPCS crosswalk", candidate.package.summary)
-        if candidate.address is None:
-            return Match(candidate.rule, "code", info.code)
-        wanted_forms, wanted_bags = wanted.forms, wanted.bags
-        rule = candidate.rule
-        if rule == "exact synonym" and exact_forms(info.title, "title") & wanted_forms:
-            return Match("exact title", "title", info.title)
-        if rule not in ("exact synonym", "same words"):
-            title_stems = set(self.analyzer.analyze(info.title))
-            if any(w and w <= title_stems for w in wanted.stems):  # common case: no doc fetch
-                return Match(rule, "title", info.title)
-        stored = self.searcher.doc(candidate.address)
-        for field in TEXT_FIELDS:
-            for text in stored.get_all(field):
-                if rule == "exact synonym":
-                    lowered = text.lower()
-                    if not any(form.split(" ", 1)[0] in lowered for form in wanted_forms):
-                        continue
-                    if exact_forms(text, "index-main") & wanted_forms:
-                        name = "exact title" if field == "title" else "exact synonym"
-                        return Match(name, FIELD_NAMES[field], text)
-                    continue
-                if rule == "same words":
-                    if bag_forms(text, "title") & wanted_bags:
-                        return Match(rule, FIELD_NAMES[field], text)
-                    continue
-                stems = set(self.analyzer.analyze(text))
-                if any(w and w <= stems for w in wanted.stems):
-                    return Match(rule, FIELD_NAMES[field], text)
-        return Match(rule, "title", info.title)
 
 
 def _any(queries: list[tantivy.Query]) -> tantivy.Query:
     if len(queries) == 1:
         return queries[0]
     return tantivy.Query.boolean_query([(Should, q) for q in queries])
+
+
+def _all(queries: list[tantivy.Query]) -> tantivy.Query:
+    if len(queries) == 1:
+        return queries[0]
+    return tantivy.Query.boolean_query([(Must, q) for q in queries])
 
 
 def _ms(started: float) -> float:

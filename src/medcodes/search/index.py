@@ -30,8 +30,9 @@ from medcodes.search.spelling import MIN_WORD, write_vocabulary
 from medcodes.systems import code_key
 
 ANALYZER = "med"
-ANALYZER_RECIPE = "simple > lowercase > ascii_fold > stemmer(english); v2 bags; hcc_v28"
-TEXT_FIELDS = tuple(ranking.FIELD_BOOSTS)  # title, drug, lay, inclusion, index
+WORD_ANALYZER = "word"  # the same words unstemmed: the vocabulary typed prefixes complete from
+ANALYZER_RECIPE = "simple>lowercase>ascii_fold>stemmer(english); v3 short words code-prefix hcc_v28"
+TEXT_FIELDS = tuple(ranking.FIELD_BOOSTS)  # title, drug, lay, inclusion, index, short
 FIELD_OF_SOURCE = {
     "inclusion": "inclusion",
     "index": "index",
@@ -45,7 +46,9 @@ FIELD_OF_SOURCE = {
     "drug-table-brand": "drug",
     "lay": "lay",
 }
-NOT_SEARCHED_KINDS = ("chapter", "section", "group", "body-system")
+NOT_SEARCHED_KINDS = ("chapter", "section", "group", "body-system")  # by code, never by words
+NOT_LISTED_KINDS = ("chapter", "section", "group")  # ranges, not codes: no code-prefix listing
+EVERY_CODE = "*"  # the code-prefix term every listed code carries: a listing of a whole system
 FOREVER = 10**6  # days: "no end date"
 MAX_LAY_PREFIX_CODES = 40
 # tantivy's indexing memory: a larger heap means fewer segments but the whole build must stay
@@ -68,6 +71,22 @@ def analyzer() -> tantivy.TextAnalyzer:
     )
 
 
+def word_analyzer() -> tantivy.TextAnalyzer:
+    """Words as written (lower case, no accents, not stemmed): what a typed prefix is a prefix
+    of. Stems are not: "hypertensi" starts no stem ("hypertens") but starts "hypertension"."""
+    return (
+        tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
+        .filter(tantivy.Filter.lowercase())
+        .filter(tantivy.Filter.ascii_fold())
+        .build()
+    )
+
+
+def register_analyzers(index: tantivy.Index) -> None:
+    index.register_tokenizer(ANALYZER, analyzer())
+    index.register_tokenizer(WORD_ANALYZER, word_analyzer())
+
+
 STEMMER = analyzer()  # one instance for build-time bag forms
 
 
@@ -77,6 +96,14 @@ def schema() -> tantivy.Schema:
     builder.add_text_field("system", stored=True, tokenizer_name="raw", fast=True)
     for name in TEXT_FIELDS:
         builder.add_text_field(name, stored=True, tokenizer_name=ANALYZER)
+    # Every word of titles and names, unstemmed, for completing the word being typed; only
+    # its term dictionary (with document counts) is read.
+    builder.add_text_field("words", tokenizer_name=WORD_ANALYZER, index_option="basic")
+    builder.add_text_field("code", tokenizer_name="raw", index_option="basic")  # lookup form
+    # Each prefix of the lookup form (E, E1, E11, E119) and EVERY_CODE: a typed code prefix is
+    # one term, whatever its length (`0` starts 79,000 PCS codes).
+    builder.add_text_field("code_prefix", tokenizer_name="raw", index_option="basic")
+    builder.add_integer_field("order", fast=True)  # rank by (system, code): official order
     builder.add_text_field("exact", tokenizer_name="raw")
     builder.add_text_field("within", tokenizer_name="raw")
     builder.add_integer_field("billable", indexed=True, fast=True)
@@ -196,7 +223,7 @@ def write_index(catalog: Path, directory: Path) -> int:
     conn = sqlite3.connect(f"file:{catalog}?mode=ro", uri=True)
     try:
         index = tantivy.Index(schema(), path=str(directory))
-        index.register_tokenizer(ANALYZER, analyzer())
+        register_analyzers(index)
         writer = index.writer(heap_size=WRITER_HEAP_BYTES, num_threads=1)
         count = 0
         words: Counter[str] = Counter()
@@ -223,13 +250,18 @@ def write_index(catalog: Path, directory: Path) -> int:
 
 
 def _documents(conn: sqlite3.Connection) -> Iterator[tuple[dict[str, Any], set[str]]]:
-    """One index document per searchable code, with the words it adds to the vocabulary."""
+    """One index document per code, with the words it adds to the spelling vocabulary.
+    Every code is found by its code; codes that are not ranges or axes are found by words."""
     conn.row_factory = sqlite3.Row
     rows = conn.execute(
         "SELECT id, system, code, kind, short_title, long_title, billable, parent_id, status, "
         "added_date, terminated_date FROM codes ORDER BY id"
     ).fetchall()
     parents = {row["id"]: (row["parent_id"], code_key(row["code"])) for row in rows}
+    order = {
+        row["id"]: rank
+        for rank, row in enumerate(sorted(rows, key=lambda r: (r["system"], r["code"])))
+    }
     hcc_v28 = hcc_v28_code_ids(conn)
     terms = _terms_by_id(conn, rows)
     added = dict(
@@ -239,23 +271,12 @@ def _documents(conn: sqlite3.Connection) -> Iterator[tuple[dict[str, Any], set[s
         ).fetchall()
     )
     for row in rows:
-        if row["kind"] in NOT_SEARCHED_KINDS:
-            continue
-        titles = dict.fromkeys((row["long_title"], row["short_title"]))
-        fields: dict[str, list[str]] = {"title": [t for t in titles if t]}
-        # Short titles are abbreviations ("Inj naloxone hcl"): searched by word, not whole.
-        exact, vocabulary = text_keys(row["long_title"], "title")
-        exact, vocabulary = set(exact), set(vocabulary)
-        for source, term in terms.get(row["id"], ()):
-            fields.setdefault(FIELD_OF_SOURCE.get(source, "index"), []).append(term)
-            more, words = text_keys(term, source)
-            exact |= more
-            vocabulary |= words
-        document = {
+        key = code_key(row["code"])
+        document: dict[str, Any] = {
             "id": row["id"],
             "system": row["system"],
-            **fields,
-            "exact": sorted(exact),
+            "code": key,
+            "order": order[row["id"]],
             "within": list(_ancestor_codes(row["parent_id"], parents)),
             "billable": int(row["billable"]),
             "hcc_v28": int(row["id"] in hcc_v28),
@@ -263,7 +284,35 @@ def _documents(conn: sqlite3.Connection) -> Iterator[tuple[dict[str, Any], set[s
             "valid_from": day_number(row["added_date"] or added.get(row["id"]), -FOREVER),
             "valid_to": day_number(row["terminated_date"], FOREVER),
         }
+        if row["kind"] not in NOT_LISTED_KINDS:
+            document["code_prefix"] = [EVERY_CODE, *(key[:end] for end in range(1, len(key) + 1))]
+        vocabulary: set[str] = set()
+        if row["kind"] not in NOT_SEARCHED_KINDS:
+            vocabulary = _add_words(document, row, terms.get(row["id"], ()))
         yield document, vocabulary
+
+
+def _add_words(
+    document: dict[str, Any], row: sqlite3.Row, terms: Iterable[tuple[str, str]]
+) -> set[str]:
+    """The text fields of a searchable code; returns its spelling-vocabulary words."""
+    document["title"] = [row["long_title"]]
+    # Short titles are abbreviations ("Inj naloxone hcl"): searched by word, not whole, and
+    # not completed from ("diab" is a word there, yet someone typing it means "diabetes").
+    if row["short_title"] and row["short_title"] != row["long_title"]:
+        document["short"] = [row["short_title"]]
+    exact, vocabulary = text_keys(row["long_title"], "title")
+    exact, vocabulary = set(exact), set(vocabulary)
+    for source, term in terms:
+        document.setdefault(FIELD_OF_SOURCE.get(source, "index"), []).append(term)
+        more, words = text_keys(term, source)
+        exact |= more
+        vocabulary |= words
+    document["exact"] = sorted(exact)
+    document["words"] = [
+        text for field in TEXT_FIELDS if field != "short" for text in document.get(field, ())
+    ]
+    return vocabulary
 
 
 def _ancestor_codes(
@@ -283,13 +332,15 @@ def _terms_by_id(
         terms[code_id].append((source, term))
     _carry_drug_names(conn, terms, {row["id"]: row["status"] for row in rows})
     by_key: dict[str, list[int]] = defaultdict(list)
+    system_of: dict[int, str] = {}
     for row in rows:
         if row["kind"] not in NOT_SEARCHED_KINDS:
             by_key[code_key(row["code"])].append(row["id"])
+            system_of[row["id"]] = row["system"]
     keys = sorted(by_key)
     for term, targets in code_terms():
         for target in targets:
-            for code_id in _ids_for(target, by_key, keys):
+            for code_id in _ids_for(target, by_key, keys, system_of):
                 terms[code_id].append(("lay", term))
     return terms
 
@@ -310,16 +361,21 @@ def _carry_drug_names(
         terms[active].extend(carried)
 
 
-def _ids_for(target: str, by_key: dict[str, list[int]], keys: list[str]) -> list[int]:
+def _ids_for(
+    target: str, by_key: dict[str, list[int]], keys: list[str], system_of: dict[int, str]
+) -> list[int]:
+    """Codes a lay-term target names; a prefix (`J10*`) stays in the system of the code it
+    is (ICD-10-CM category J10, influenza), not every code starting so (HCPCS J1000-J1099)."""
     key = code_key(target)
     if not target.endswith("*"):
         return by_key.get(key, [])
+    systems = {system_of[code_id] for code_id in by_key.get(key, ())}
     start = bisect.bisect_left(keys, key)
     found: list[int] = []
     for candidate in keys[start : start + MAX_LAY_PREFIX_CODES]:
         if not candidate.startswith(key):
             break
-        found.extend(by_key[candidate])
+        found.extend(i for i in by_key[candidate] if not systems or system_of[i] in systems)
     return found
 
 
@@ -336,5 +392,5 @@ def open_index(catalog: Path, build_id: str) -> tuple[tantivy.Index, dict[str, A
             "run `medcodes build`"
         )
     index = tantivy.Index.open(str(path))
-    index.register_tokenizer(ANALYZER, analyzer())
+    register_analyzers(index)
     return index, recipe

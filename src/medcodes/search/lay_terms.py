@@ -8,6 +8,7 @@ Rows are `kind<TAB>term<TAB>target`, `#` starts a comment (each entry cites its 
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from dataclasses import dataclass
@@ -57,6 +58,28 @@ def rewrites() -> dict[str, str]:
         for e in load_lay_terms()
         if e.kind in ("phrase", "abbr")
     }
+
+
+@functools.cache
+def _sorted_rewrite_keys() -> tuple[str, ...]:
+    return tuple(sorted(rewrites()))
+
+
+def rewrites_starting(prefix: str, limit: int) -> list[str]:
+    """Rewrite keys that begin with `prefix` (a phrase key whose last word is being typed),
+    in alphabetical order.
+
+    >>> rewrites_starting("heart att", 3)
+    ['heart attack']
+    """
+    keys = _sorted_rewrite_keys()
+    start = bisect.bisect_left(keys, prefix)
+    found = []
+    for key in keys[start : start + limit]:
+        if not key.startswith(prefix):
+            break
+        found.append(key)
+    return found
 
 
 PHRASE_STOPWORDS = frozenset({"a", "an", "the", "of", "in", "on", "my", "to", "for"})

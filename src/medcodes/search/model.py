@@ -9,7 +9,12 @@ from medcodes.catalog.billing import NdcPackage
 from medcodes.serial import Serialisable
 
 MAX_QUERY_CHARS = 200  # longer input is cut: no code or phrase is that long
-MAX_LIMIT = 500
+MAX_LIMIT = 1000  # one page; deeper pages come by offset
+# Which words match as word prefixes: the one being typed (the last, unless a space or a
+# punctuation mark follows it), every word (NLM's Clinical Table Search Service), or none.
+PREFIX_MODES = ("last", "all", "none")
+# What the text is matched against: codes and words, codes only, or words (names) only.
+MATCH_MODES = ("both", "code", "words")
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,16 +30,24 @@ class SearchQuery:
     limit: int = 10
     offset: int = 0
     facets: bool = False  # count hits per system (the web page's filter chips)
+    prefix: str = "last"  # one of PREFIX_MODES
+    every_word: bool = False  # no fallback to codes matching only some of the words
+    exact_codes_always: bool = True  # an exact code is shown even when ended (labelled)
+    match: str = "both"  # one of MATCH_MODES (CTSS `sf`: the fields searched)
+    code_prefix: str | None = None  # only codes starting so (CTSS `q=code:E11*`)
     hcc_v28: bool = False  # only codes that map to a CMS-HCC V28 category (and exact codes)
 
 
 @dataclass(frozen=True, slots=True)
 class CodeShape:
-    """A way the text could be a code: its lookup key, and whether it is only a prefix."""
+    """A way the text could be a code: its lookup key, and whether it is only a prefix.
+
+    `kind` names the recogniser in `query.CODE_SHAPES` and the engine's rule for it."""
 
     key: str
     prefix: bool
     dotted: bool = False  # typed with a dot: an ICD-10-CM form
+    kind: str = "code"
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +61,7 @@ class QueryPlan:
     rewrites: tuple[str, ...]  # human-readable: "afib -> atrial fibrillation (lay terms)"
     message: str | None = None  # why nothing can be searched (empty input, ...)
     lay_codes: tuple[tuple[str, tuple[str, ...]], ...] = ()  # lay phrase in the query -> codes
+    open_words: tuple[int, ...] = ()  # positions in `words` that match as word prefixes
     ndcs: tuple[str, ...] = ()  # the 11-digit NDCs the text can be (55513-160-01, 55513016001)
 
 

@@ -7,18 +7,21 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from datetime import date
 
 from medcodes.errors import BadQuery
 from medcodes.ndc import ndc11_candidates
-from medcodes.search.lay_terms import WORD, phrase_codes, phrase_key, rewrites
-from medcodes.search.model import MAX_QUERY_CHARS, CodeShape, QueryPlan
+from medcodes.search.lay_terms import WORD, phrase_codes, phrase_key, rewrites, rewrites_starting
+from medcodes.search.model import MAX_QUERY_CHARS, PREFIX_MODES, CodeShape, QueryPlan
 from medcodes.systems import code_key
 
 # One token a person may type for a code: J9039, e11.9, E11., 0DTJ4ZZ, LT, J90*, E11-.
 CODE_TOKEN = re.compile(r"^[a-z0-9]{1,7}(\.[a-z0-9]{0,4})?[.*\-]?$")
 STOPWORDS = frozenset({"a", "an", "the", "of", "and", "or", "for", "in", "on", "to", "by", "at"})
 MAX_PHRASE_WORDS = 5
+MAX_BEGUN_PHRASES = 3  # lay phrases a half-typed query may be the beginning of
+MIN_BEGUN_PHRASE = 5  # characters typed before lay phrases are guessed ("hi b" is too few)
 
 
 def normalise(text: str) -> str:
@@ -38,20 +41,34 @@ def normalise(text: str) -> str:
     return " ".join(kept.lower().split())[:MAX_QUERY_CHARS]
 
 
-def code_shapes(text: str) -> tuple[CodeShape, ...]:
-    """The code the text could be, if it is one token shaped like a code.
+def code_form(token: str) -> CodeShape | None:
+    """A code in its official or lookup form, or a prefix of one (`E11.`, `J90*`, `0DT`).
 
-    A code needs a digit, except two-letter HCPCS modifiers (LT, RT, GA).
-    >>> code_shapes("e11.")
-    (CodeShape(key='E11', prefix=True, dotted=True),)
-    """
-    token = text.strip().lower()
-    if " " in token or not CODE_TOKEN.match(token):
-        return ()
+    A code needs a digit, except two-letter HCPCS modifiers (LT, RT, GA)."""
+    if not CODE_TOKEN.match(token):
+        return None
     key = code_key(token)
     if not key or not (any(ch.isdigit() for ch in key) or len(key) == 2):
+        return None
+    return CodeShape(key, prefix=token.endswith((".", "*", "-")), dotted="." in token)
+
+
+# Recognisers of one typed token, each giving the shape of a code it could be; the engine has
+# one rule per shape kind. A new identifier a person may type (an NDC, ...) is one more entry.
+CODE_SHAPES: tuple[Callable[[str], CodeShape | None], ...] = (code_form,)
+
+
+def code_shapes(text: str) -> tuple[CodeShape, ...]:
+    """The codes the text could be, if it is one token shaped like a code.
+
+    >>> code_shapes("e11.")
+    (CodeShape(key='E11', prefix=True, dotted=True, kind='code'),)
+    """
+    token = text.strip().lower()
+    if not token or " " in token:
         return ()
-    return (CodeShape(key, prefix=token.endswith((".", "*", "-")), dotted="." in token),)
+    shapes = (recognise(token) for recognise in CODE_SHAPES)
+    return tuple(shape for shape in shapes if shape is not None)
 
 
 def rewrite(words: tuple[str, ...]) -> tuple[tuple[str, ...], list[str]]:
@@ -94,9 +111,11 @@ def _rewrite_pass(words: tuple[str, ...]) -> tuple[tuple[str, ...], list[str]]:
     return tuple(out), notes
 
 
-def plan(text: str) -> QueryPlan:
-    """Everything the engine needs to know about what was typed."""
-    normal = normalise(text if isinstance(text, str) else "")
+def plan(text: str, prefix: str = "last") -> QueryPlan:
+    """Everything the engine needs to know about what was typed. `prefix` (one of
+    PREFIX_MODES) says which words are still being typed and so match as word prefixes."""
+    raw = text if isinstance(text, str) else ""
+    normal = normalise(raw)
     if not normal:
         return QueryPlan("", (), (), (), (), message="Type a code or some words to search.")
     words = tuple(WORD.findall(normal))
@@ -116,8 +135,35 @@ def plan(text: str) -> QueryPlan:
         tuple(notes),
         message,
         lay_phrases(words),
-        ndc11_candidates(normal),
+        open_words=open_positions(raw, words, prefix),
+        ndcs=ndc11_candidates(normal),
     )
+
+
+def open_positions(raw: str, words: tuple[str, ...], prefix: str) -> tuple[int, ...]:
+    """Which words match as prefixes: the last one while it is being typed (nothing follows
+    it: no space, no punctuation), or, in mode "all", every word that is not a small word."""
+    if prefix not in PREFIX_MODES:
+        raise BadQuery(f"prefix must be one of {', '.join(PREFIX_MODES)}")
+    if not words or prefix == "none":
+        return ()
+    last_open = raw[-1:].isalnum()
+    positions = [len(words) - 1] if last_open else []
+    if prefix == "all":
+        positions = [i for i, word in enumerate(words[:-1]) if word not in STOPWORDS] + positions
+    return tuple(positions)
+
+
+def begun_phrases(words: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """Lay phrases of two or more words that the typed words (the last one unfinished) are
+    the beginning of, rewritten into official wording: "mini str" -> transient cerebral
+    ischemic attack. (One word is better completed from the index's own words.)"""
+    key = phrase_key(words)
+    if len(words) < 2 or len(key) < MIN_BEGUN_PHRASE:
+        return []
+    table = rewrites()
+    begun = [k for k in rewrites_starting(key, MAX_BEGUN_PHRASES) if " " in k]
+    return [tuple(WORD.findall(table[k])) for k in begun]
 
 
 def parse_day(text: str) -> date:

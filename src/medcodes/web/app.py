@@ -1,4 +1,4 @@
-"""The FastAPI app: one factory, one edge middleware, one error handler, four routers."""
+"""The FastAPI app: one factory, edge and CORS middleware, one error handler, four routers."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from medcodes import __version__
 from medcodes.settings import Settings
+from medcodes.web.cors import CrossOrigin
 from medcodes.web.deps import current_site
 from medcodes.web.errors import install_error_handler
 from medcodes.web.render import JSONOut
@@ -94,7 +95,8 @@ def _matches(scope: Scope, etag: bytes) -> bool:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The whole site over one catalog (MEDCODES_CATALOG unless `settings` says otherwise)."""
-    site = open_site(settings or Settings())
+    settings = settings or Settings()
+    site = open_site(settings)
     app = FastAPI(
         title="medcodes",
         version=__version__,
@@ -111,4 +113,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(Edge)
+    app.add_middleware(CrossOrigin, origins=settings.cors_origins)  # outermost: 304s too
     return app

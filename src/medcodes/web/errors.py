@@ -18,7 +18,7 @@ from medcodes.web.render import FHIROut, JSONOut, html_response
 log = logging.getLogger(__name__)
 
 STATUS = {NotFound: 404, BadQuery: 400, CatalogMissing: 503}
-FHIR_ISSUE = {404: "not-found", 400: "invalid", 422: "invalid", 405: "not-supported"}
+FHIR_ISSUE = {404: "not-found", 400: "invalid", 405: "not-supported", 406: "not-supported"}
 
 
 def describe(exc: Exception) -> ErrorOut:
@@ -42,6 +42,8 @@ async def handle_error(request: Request, exc: Exception) -> Response:
     error = describe(exc)
     path = request.url.path
     if path.startswith("/fhir/"):
+        if error.status == 422:  # FHIR answers a malformed request or body with 400
+            error = error.model_copy(update={"status": 400})
         issue = {
             "severity": "error",
             "code": FHIR_ISSUE.get(error.status, "processing"),

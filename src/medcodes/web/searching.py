@@ -24,10 +24,16 @@ def run_search(
     limit: int = 10,
     offset: int = 0,
     facets: bool = True,
+    prefix: str = "last",
+    every_word: bool = False,
+    exact_codes_always: bool = True,
+    match: str = "both",
+    code_prefix: str | None = None,
     hcc_v28: bool = False,
 ) -> SearchResult:
     """The search's result, remembered per build (`took_ms` is the engine time of the first
-    run). Autocomplete traffic repeats prefixes and popular queries often."""
+    run). Autocomplete traffic repeats prefixes and popular queries often. The keywords are
+    those of `Medcodes.search`."""
     return site.codes.search(
         text[:MAX_Q],
         systems=systems,
@@ -37,5 +43,10 @@ def run_search(
         limit=limit,
         offset=offset,
         facets=facets,
+        prefix=prefix,
+        every_word=every_word,
+        exact_codes_always=exact_codes_always,
+        match=match,
+        code_prefix=code_prefix,
         hcc_v28=hcc_v28,
     )

@@ -1,0 +1,141 @@
+"""Why a hit was returned: the rule, the field and the text that matched, as each answer
+says it ("exact synonym", drug name, "Blincyto"). Read from the code's title when it holds the
+words, else from the stored names of the index document.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+import tantivy
+
+from medcodes.catalog.billing import NdcPackage
+from medcodes.search.index import TEXT_FIELDS, bag_forms, exact_forms
+from medcodes.search.model import Hit, Match
+from medcodes.search.paging import Candidate
+
+FIELD_NAMES = {
+    "title": "title",
+    "drug": "drug name",
+    "lay": "lay term",
+    "inclusion": "inclusion term",
+    "index": "index term",
+    "short": "short title",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class CodeInfo:
+    system: str
+    code: str
+    title: str
+    status: str
+    billable: bool
+    kind: str
+    depth: int
+
+
+@dataclass(frozen=True, slots=True)
+class Pattern:
+    """Stems a name must hold to have matched: all of `stems`, and one of each group (the
+    completions of a word being typed)."""
+
+    stems: frozenset[str]
+    groups: tuple[frozenset[str], ...] = ()
+
+    def matches(self, stems: set[str] | frozenset[str]) -> bool:
+        return (
+            bool(self.stems or self.groups)
+            and self.stems <= stems
+            and all(group & stems for group in self.groups)
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Wanted:
+    """What a query asks for, in the forms hits are compared with (computed once a search)."""
+
+    patterns: tuple[Pattern, ...]
+    forms: frozenset[str]  # whole exact forms, typed or completed
+    bags: frozenset[str]  # same words in any order
+
+
+class Matcher:
+    """Hits with the field and text that made them, for one index (one per Searcher)."""
+
+    def __init__(
+        self,
+        searcher: tantivy.Searcher,
+        analyzer: tantivy.TextAnalyzer,
+        codes: dict[int, CodeInfo],
+    ) -> None:
+        self.searcher = searcher
+        self.analyzer = analyzer
+        self.codes = codes
+
+    def hit(self, candidate: Candidate, wanted: Wanted, package: NdcPackage | None = None) -> Hit:
+        """The hit for a candidate; an NDC query's hit carries the package it named."""
+        info = self.codes[candidate.code_id]
+        matched = (
+            Match(candidate.rule, "ASP NDC-HCPCS crosswalk", package.summary)
+            if package is not None
+            else self._match(candidate, wanted, info)
+        )
+        return Hit(
+            info.system,
+            info.code,
+            info.title,
+            round(candidate.score, 3),
+            matched,
+            info.status,
+            info.billable,
+            info.kind,
+            package,
+        )
+
+    def title_stems(self, code_id: int) -> frozenset[str]:
+        return self.text_stems(self.codes[code_id].title)
+
+    @functools.lru_cache(maxsize=65_536)  # noqa: B019 - one per Searcher, kept for life
+    def text_stems(self, text: str) -> frozenset[str]:
+        """Stems of a title or stored name (index terms repeat across codes)."""
+        return frozenset(self.analyzer.analyze(text))
+
+    def _match(self, candidate: Candidate, wanted: Wanted, info: CodeInfo) -> Match:
+        """Which field made the hit: the title, else the first name holding every word."""
+        rule = candidate.rule
+        if rule == "lay phrase":
+            return Match(rule, "lay term", candidate.via)
+        if rule in ("exact code", "code prefix") or candidate.address is None:
+            return Match(rule, "code", info.code)
+        whole = rule in ("exact synonym", "completed name")
+        if rule == "exact synonym" and exact_forms(info.title, "title") & wanted.forms:
+            return Match("exact title", "title", info.title)
+        if not whole and rule != "same words":
+            title_stems = self.title_stems(candidate.code_id)
+            if any(p.matches(title_stems) for p in wanted.patterns):  # no doc fetch
+                return Match(rule, "title", info.title)
+        stored = self.searcher.doc(candidate.address)
+        for field in TEXT_FIELDS:
+            for text in stored.get_all(field):
+                if self._names_match(rule, text, wanted):
+                    name = "exact title" if rule == "exact synonym" and field == "title" else rule
+                    return Match(name, FIELD_NAMES[field], text)
+        return Match(rule, "title", info.title)
+
+    def _names_match(self, rule: str, text: str, wanted: Wanted) -> bool:
+        if rule in ("exact synonym", "completed name"):
+            lowered = text.lower()
+            if not any(form.split(" ", 1)[0] in lowered for form in wanted.forms):
+                return False
+            if exact_forms(text, "index-main") & wanted.forms:
+                return True
+            return rule == "completed name" and self._stem_match(text, wanted)
+        if rule == "same words":
+            return bool(bag_forms(text, "title") & wanted.bags)
+        return self._stem_match(text, wanted)
+
+    def _stem_match(self, text: str, wanted: Wanted) -> bool:
+        stems = self.text_stems(text)
+        return any(p.matches(stems) for p in wanted.patterns)
