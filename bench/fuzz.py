@@ -23,6 +23,7 @@ BENCH = Path(__file__).parent.resolve()
 sys.path = [p for p in sys.path if Path(p or ".").resolve() != BENCH] + [str(BENCH)]
 
 import argparse  # noqa: E402
+import gc  # noqa: E402
 import json  # noqa: E402
 import random  # noqa: E402
 import statistics  # noqa: E402
@@ -50,43 +51,82 @@ WORST = 5  # worst cases printed
 
 
 @dataclass
+class Series:
+    """One measure of every request: all values, and the worst ones with what they were."""
+
+    values: list[float] = field(default_factory=list)
+    worst: list[tuple[float, str]] = field(default_factory=list)  # (ms, what), worst first
+
+    def add(self, ms: float, what: str) -> None:
+        self.values.append(ms)
+        _keep_worst(self.worst, ms, what)
+
+
+@dataclass
 class Report:
-    """What a fuzz run saw: per outcome counts, every time, the worst cases and failures."""
+    """What a fuzz run saw: per outcome counts, each measure of time, failures."""
 
     name: str
     outcomes: Counter[str] = field(default_factory=Counter)
     kinds: Counter[str] = field(default_factory=Counter)
-    times_ms: list[float] = field(default_factory=list)
-    cpu_ms: list[float] = field(default_factory=list)
-    worst: list[tuple[float, str]] = field(default_factory=list)  # (ms, what)
-    worst_cpu: list[tuple[float, str]] = field(default_factory=list)
+    series: dict[str, Series] = field(default_factory=dict)  # measure -> times (ms)
     failures: list[str] = field(default_factory=list)  # exceptions or 5xx, first ones
+    notes: list[str] = field(default_factory=list)
 
-    def add(self, kind: str, outcome: str, ms: float, what: str, cpu: float | None = None) -> None:
+    def add(self, kind: str, outcome: str, what: str, **times: float) -> None:
+        """One request; `times` by measure: wall=..., cpu=... (milliseconds)."""
         self.kinds[kind] += 1
         self.outcomes[outcome] += 1
-        self.times_ms.append(ms)
-        _keep_worst(self.worst, ms, what)
-        if cpu is not None:
-            self.cpu_ms.append(cpu)
-            _keep_worst(self.worst_cpu, cpu, what)
+        for measure, ms in times.items():
+            self.series.setdefault(measure, Series()).add(ms, what)
 
     def fail(self, what: str) -> None:
         if len(self.failures) < 20:
             self.failures.append(what)
 
     def print(self) -> None:
-        print(f"{self.name}: {len(self.times_ms)} requests ({', '.join(_counts(self.kinds))})")
+        total = sum(self.kinds.values())
+        print(f"{self.name}: {total} requests ({', '.join(_counts(self.kinds))})")
         print(f"  outcomes: {', '.join(_counts(self.outcomes))}")
-        print(f"  wall ms: {_percentiles(self.times_ms)}")
-        for ms, what in self.worst:
-            print(f"    {ms:9.1f} ms  {what}")
-        if self.cpu_ms:
-            print(f"  CPU ms of the searching thread: {_percentiles(self.cpu_ms)}")
-            for ms, what in self.worst_cpu:
+        for measure, series in self.series.items():
+            print(f"  {MEASURES[measure]}: {_percentiles(series.values)}")
+            for ms, what in series.worst:
                 print(f"    {ms:9.1f} ms  {what}")
+        for note in self.notes:
+            print(f"  {note}")
         for failure in self.failures:
             print(f"  FAILED: {failure}")
+
+
+MEASURES = {
+    "wall": "wall-clock ms",
+    "cpu": "CPU ms of the searching thread",
+    "engine": "CPU ms without the garbage collector's full collections",
+}
+
+
+class CollectorClock:
+    """The CPU time the cyclic garbage collector's full collections take (gc.callbacks): they
+    walk every object the process keeps, and land on whichever query runs when they fall due."""
+
+    def __init__(self) -> None:
+        self.spent_ms = 0.0
+        self.pauses_ms: list[float] = []
+        self._started = 0.0
+        gc.callbacks.append(self._tick)
+
+    def _tick(self, phase: str, info: dict[str, int]) -> None:
+        if info["generation"] != 2:
+            return
+        if phase == "start":
+            self._started = time.thread_time()
+            return
+        pause = (time.thread_time() - self._started) * 1000
+        self.spent_ms += pause
+        self.pauses_ms.append(round(pause, 1))
+
+    def close(self) -> None:
+        gc.callbacks.remove(self._tick)
 
 
 def _keep_worst(worst: list[tuple[float, str]], ms: float, what: str) -> None:
@@ -120,40 +160,60 @@ def shown(text: str, limit: int = 90) -> str:
 
 # --- in process -----------------------------------------------------------------------------
 def random_filters(rng: random.Random) -> dict[str, Any]:
+    """Any valid combination of `Medcodes.search`'s options (each at its default most often)."""
     return {
         "systems": rng.choice(SYSTEM_CHOICES),
         "billable_only": rng.random() < 0.2,
         "include_terminated": rng.random() < 0.2,
-        "limit": rng.choice((1, 7, 10, 20, 100, MAX_LIMIT)),
-        "offset": rng.choice((0, 0, 0, 10, 100, 1000, 10_000)),
+        "active_on": rng.choice((None, None, None, "2026-01-01", "2015-10-01")),
+        "within": rng.choice((None,) * 8 + ("E11", "0DT", "J", "S72")),
+        "limit": rng.choice((1, 7, 10, 10, 20, 100, MAX_LIMIT)),
+        "offset": rng.choice((0, 0, 0, 10, 100, 1000, 10_000, 100_000)),
         "facets": rng.random() < 0.3,
+        "prefix": rng.choice(("last", "last", "all", "none")),
+        "every_word": rng.random() < 0.2,
+        "match": rng.choice(("both", "both", "code", "words")),
+        "code_prefix": rng.choice((None,) * 8 + ("E11", "J9", "0", "Z")),
+        "hcc_v28": rng.random() < 0.1,
     }
 
 
 def fuzz_engine(codes: Medcodes, count: int, seed: int = 13) -> Report:
-    """`count` hostile queries through `Medcodes.search`; every one must answer (hits, on this
-    page or before it, or a message saying why there are none), never raise."""
+    """`count` hostile queries through `Medcodes.search`, each with random options: every one
+    must answer (hits; a message saying why there are none; or, past the first page, none),
+    never raise."""
     report = Report("in process (Medcodes.search)")
     rng = random.Random(seed)
+    collector = CollectorClock()
     for kind, text in Hostile(seed).queries(count):
         filters = random_filters(rng)
         started, cpu_started = time.perf_counter(), time.thread_time()
+        collected = collector.spent_ms
         try:
             result = codes.search(text, **filters)
-            outcome = "hits" if result.total else ("message" if result.message else "EMPTY")
+            outcome = "hits" if result.total else ("message" if result.message else "none")
         except Exception as error:  # noqa: BLE001 - the fuzz counts every kind of failure
             outcome = f"EXCEPTION {type(error).__name__}"
             report.fail(f"{type(error).__name__}: {error} <- {shown(text)} {filters}")
-        ms = (time.perf_counter() - started) * 1000
+        wall = (time.perf_counter() - started) * 1000
         cpu = (time.thread_time() - cpu_started) * 1000
-        report.add(kind, outcome, ms, f"{kind}: {shown(text)} {_changed(filters)}", cpu)
+        engine = cpu - (collector.spent_ms - collected)
+        what = f"{kind}: {shown(text)} {_changed(filters)}"
+        report.add(kind, outcome, what, wall=wall, cpu=cpu, engine=engine)
+    collector.close()
+    report.notes.append(
+        f"full garbage collections during the run: {len(collector.pauses_ms)}, CPU ms each: "
+        f"{collector.pauses_ms}"
+    )
     return report
 
 
 def _changed(filters: dict[str, Any]) -> str:
     """The filters that differ from `Medcodes.search`'s defaults, as keyword arguments."""
     defaults = {"systems": "", "billable_only": False, "include_terminated": False}
-    defaults |= {"limit": 10, "offset": 0, "facets": False}
+    defaults |= {"active_on": None, "within": None, "limit": 10, "offset": 0, "facets": False}
+    defaults |= {"prefix": "last", "every_word": False, "match": "both", "code_prefix": None}
+    defaults |= {"hcc_v28": False}
     return ", ".join(f"{k}={v!r}" for k, v in filters.items() if defaults[k] != v)
 
 
@@ -288,7 +348,7 @@ def fuzz_http(base: str, count: int, seed: int = 13, threads: int = 8) -> Report
 
         with ThreadPoolExecutor(threads) as pool:
             for plan, (outcome, what, ms) in zip(planned, pool.map(send, planned), strict=True):
-                report.add(f"{plan[0]} {plan[3]}", outcome, ms, what)
+                report.add(f"{plan[0]} {plan[3]}", outcome, what, wall=ms)
     return report
 
 
@@ -315,6 +375,7 @@ def main() -> None:
     print(f"load average {load_average()}; seed {args.seed}; {MEDCODES}")
     if args.queries:
         with Medcodes(catalog, preload=True) as codes:
+            gc.freeze()  # as `medcodes serve` does once its catalog is open (web/site.py)
             fuzz_engine(codes, args.queries, args.seed).print()
     if args.http:
         with tempfile.TemporaryDirectory() as folder:

@@ -134,7 +134,9 @@ class Searcher:
         wanted = self._wanted(words) if walk.hits else None
         by_id = {self._code_id(package): package for package in packages}
         hits = (
-            [self.matcher.hit(c, wanted, by_id.get(c.code_id)) for c in walk.hits] if wanted else []
+            [self.matcher.hit(c, wanted, by_id.get(c.code_id), i) for i, c in enumerate(walk.hits)]
+            if wanted
+            else []
         )
         message = None if hits or query.offset else f"No codes match {plan.text!r}."
         if not hits and plan.ndcs and not query.offset:
@@ -288,7 +290,7 @@ class Searcher:
         if typed:
             clauses = [
                 self._word_any(words.stems[w], WORD_FIELDS if w in open_words else TEXT_FIELDS)
-                for w in required(tuple(typed))
+                for w in dict.fromkeys(required(tuple(typed)))  # a repeated word counts once
             ]
             found = [clause for clause in clauses if clause is not None]
             queries.append(_all(found) if found and len(found) == len(clauses) else None)
@@ -335,7 +337,11 @@ class Searcher:
         if not plan.open_words:
             return None
         clauses: list[tuple[tantivy.Occur, tantivy.Query]] = []
+        seen: set[tuple[str, bool]] = set()  # a repeated word counts once
         for position, word in enumerate(plan.words):
+            if (word, position in plan.open_words) in seen:
+                continue
+            seen.add((word, position in plan.open_words))
             if position in plan.open_words:
                 completions = self._completion_query(words.completions.get(position, ()))
                 if completions is None:
