@@ -29,17 +29,7 @@ import random  # noqa: E402
 import time  # noqa: E402
 from urllib.parse import quote  # noqa: E402
 
-from cluster import (  # noqa: E402
-    CTSS_TABLES,
-    Cluster,
-    Load,
-    Meter,
-    code_paths,
-    dev_queries,
-    load_average,
-    replica_rss,
-    warm_up,
-)
+import cluster  # noqa: E402
 from failover import UNLIMITED_API_RATE, read_log  # noqa: E402
 
 SYSTEMS = ("", "HCPCS", "ICD10CM", "ICD10PCS", "HCPCS,ICD10CM")
@@ -50,24 +40,24 @@ def distinct_paths(catalog: Path, codes: int = 8_000, seed: int = 13) -> list[st
     hold (16,384 searches and 4,096 code views per worker), so they fill and evict."""
     searches = [
         f"/api/v1/search?q={quote(query)}&system={system}&limit={limit}&billable={billable}"
-        for query in dev_queries()
+        for query in cluster.dev_queries()
         for system in SYSTEMS
         for limit in range(5, 25)
         for billable in ("false", "true")
     ]
     searches += [
         f"/search?q={quote(query)}&system={system}&page={page}"
-        for query in dev_queries()
+        for query in cluster.dev_queries()
         for system in SYSTEMS[:4]
         for page in (1, 2)
     ]
     searches += [
         f"/api/{table}/v3/search?terms={quote(query)}&maxList={size}"
-        for query in dev_queries()
-        for table in CTSS_TABLES
+        for query in cluster.dev_queries()
+        for table in cluster.CTSS_TABLES
         for size in (7, 10, 20)
     ]
-    paths = searches + code_paths(catalog, codes)
+    paths = searches + cluster.code_paths(catalog, codes)
     random.Random(seed).shuffle(paths)
     return paths
 
@@ -81,24 +71,24 @@ def main() -> None:
 
     catalog = args.catalog.resolve()
     paths = distinct_paths(catalog)
-    print(f"machine: load average {load_average()} (before start)")
-    with Cluster(catalog, api_rate=UNLIMITED_API_RATE) as cluster:
+    print(f"machine: load average {cluster.load_average()} (before start)")
+    with cluster.Cluster(catalog, api_rate=UNLIMITED_API_RATE) as deployment:
         print(
             f"mixed load: {len(paths)} distinct requests in rotation, wrk {args.connections} "
             "connections; 2 replicas of 1 worker behind nginx (1 worker)"
         )
-        load = Load(cluster, paths, args.connections)
-        steps, requests, failed = warm_up(load)
-        warm = replica_rss(cluster)
+        load = cluster.Load(deployment, paths, args.connections)
+        steps, requests, failed = cluster.warm_up(load)
+        warm = cluster.replica_rss(deployment)
         print(f"warm-up: {steps} steps, {requests} requests, {failed} failed")
-        log_start = cluster.log_size()
-        meter = Meter(cluster)
+        log_start = deployment.log_size()
+        meter = cluster.Meter(deployment)
         started = time.monotonic()
         result = load.run(args.seconds)
         elapsed = time.monotonic() - started
         cores = meter.cores(result["cpu_s"])
-        end = replica_rss(cluster)
-        _, _, log_failed = read_log(cluster.log_lines(log_start, cluster.log_size()))
+        end = cluster.replica_rss(deployment)
+        _, _, log_failed = read_log(deployment.log_lines(log_start, deployment.log_size()))
         print(
             f"soak: {elapsed:.0f} s, {result['requests']} requests, {result['rps']:.0f} req/s, "
             f"p50 {result['p50']:.1f} ms, p99 {result['p99']:.1f} ms, "
@@ -117,7 +107,7 @@ def main() -> None:
         print(f"replicas' RSS: {sum(warm):.1f} MB -> {sum(end):.1f} MB ({total:+.1%})")
         for line in log_failed[:10]:
             print(f"    failed: {line}")
-    print(f"load average {load_average()} (after)")
+    print(f"load average {cluster.load_average()} (after)")
 
 
 if __name__ == "__main__":
