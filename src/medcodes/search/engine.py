@@ -52,6 +52,8 @@ MAX_DROP_ONE_WORDS = 6  # longer queries fall back to any word
 COMPLETION_WEIGHT = 4.0  # a completed name's score: this times its completion's weight (0-1)
 COMPLETED_REWRITES = 3  # completions of the last word tried against the lay-terms rewrites
 CACHED_COMPLETIONS = 16_384  # as-you-type traffic repeats prefixes: walk each once
+CACHED_TERMS = 65_536  # one-word queries (immutable, shared)
+CACHED_PROFILES = 65_536  # codes' title words and fixed adjustments
 BROAD_PREFIX_CODES = (
     5_000  # codes holding a prefix's completions beyond which they are not BM25-scored
 )
@@ -87,6 +89,11 @@ class Searcher:
         self.searcher = self.index.searcher()
         self.analyzer = analyzer()
         self.completions = functools.lru_cache(maxsize=CACHED_COMPLETIONS)(self._complete)
+        # Caches of this instance, not of the class: their keys hold no `self`, so they are
+        # plain values the garbage collector stops tracking (a full collection walks every
+        # tracked object: 100,000 fewer once the caches are full).
+        self._word = functools.lru_cache(maxsize=CACHED_TERMS)(self._word_query)
+        self._profile = functools.lru_cache(maxsize=CACHED_PROFILES)(self._code_profile)
         self.speller = Speller.load(index_path(catalog.path))
         self.codes = {
             row[0]: CodeInfo(row[1], row[2], row[3], row[4], bool(row[5]), row[6], row[7])
@@ -494,8 +501,7 @@ class Searcher:
     def _known(self, stem: str) -> bool:
         return any(self.searcher.doc_freq(field, stem) for field in TEXT_FIELDS)
 
-    @functools.lru_cache(maxsize=65_536)  # noqa: B019 - one Searcher per process, kept for life
-    def _word(self, stem: str, fields: tuple[str, ...]) -> tantivy.Query:
+    def _word_query(self, stem: str, fields: tuple[str, ...]) -> tantivy.Query:
         """One word in any of `fields`, weighted by field (queries are immutable: shared)."""
         return tantivy.Query.disjunction_max_query(
             [
@@ -539,8 +545,7 @@ class Searcher:
     def _status_adjustment(self, code_id: int) -> float:
         return -ranking.TERMINATED_PENALTY if self.codes[code_id].status != "active" else 0.0
 
-    @functools.lru_cache(maxsize=65_536)  # noqa: B019 - one Searcher per process, kept for life
-    def _profile(self, code_id: int) -> tuple[frozenset[str], float]:
+    def _code_profile(self, code_id: int) -> tuple[frozenset[str], float]:
         """A code's title words that can count as extra, and its query-independent adjustment."""
         info = self.codes[code_id]
         stems = self.matcher.title_stems(code_id) - ranking.DEFAULT_MARKERS

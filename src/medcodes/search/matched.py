@@ -21,6 +21,7 @@ from medcodes.search.paging import Candidate
 # pages the web API serves); later ones name their title.
 FALLBACK_RULES = frozenset({"some words", "fuzzy"})
 SEARCHED_FALLBACK_HITS = 100
+CACHED_TEXTS = 65_536
 FIELD_NAMES = {
     "title": "title",
     "drug": "drug name",
@@ -79,6 +80,9 @@ class Matcher:
         self.searcher = searcher
         self.analyzer = analyzer
         self.codes = codes
+        # Index terms repeat across codes. A cache of this instance: keys without `self` are
+        # values the garbage collector does not track (see Searcher).
+        self.text_stems = functools.lru_cache(maxsize=CACHED_TEXTS)(self._text_stems)
 
     def hit(
         self,
@@ -110,9 +114,8 @@ class Matcher:
     def title_stems(self, code_id: int) -> frozenset[str]:
         return self.text_stems(self.codes[code_id].title)
 
-    @functools.lru_cache(maxsize=65_536)  # noqa: B019 - one per Searcher, kept for life
-    def text_stems(self, text: str) -> frozenset[str]:
-        """Stems of a title or stored name (index terms repeat across codes)."""
+    def _text_stems(self, text: str) -> frozenset[str]:
+        """Stems of a title or stored name."""
         return frozenset(self.analyzer.analyze(text))
 
     def _match(self, candidate: Candidate, wanted: Wanted, info: CodeInfo, position: int) -> Match:
