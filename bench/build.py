@@ -41,12 +41,14 @@ print(json.dumps(marks))
 Mark = tuple[str, float, float]  # step, wall seconds since the start, CPU seconds of the process
 
 
-def timed_build(sources: Path, catalog: Path) -> tuple[list[Mark], float, float]:
+def timed_build(sources: Path, catalog: Path) -> tuple[list[Mark], float, float, float]:
     """Per-step marks (wall and CPU: on a shared machine the CPU time is the step's own
-    cost), wall seconds and peak RSS (MB) of one build in a child process."""
+    cost), wall seconds, peak RSS (MB) and CPU seconds of the whole build (user + system, its
+    worker processes included) of one build in a child process."""
     import json
 
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    before, cpu_before = usage.ru_maxrss, usage.ru_utime + usage.ru_stime
     started = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-c", BUILD_SCRIPT, str(sources), str(catalog)],
@@ -55,8 +57,10 @@ def timed_build(sources: Path, catalog: Path) -> tuple[list[Mark], float, float]
         text=True,
     )
     wall = time.perf_counter() - started
-    peak = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
-    return json.loads(done.stdout.strip().splitlines()[-1]), wall, peak
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    peak = max(before, usage.ru_maxrss) / 1024
+    cpu = usage.ru_utime + usage.ru_stime - cpu_before
+    return json.loads(done.stdout.strip().splitlines()[-1]), wall, peak, cpu
 
 
 def baseline_fts(sources: Path, target: Path) -> float:
@@ -105,17 +109,32 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
         catalog = Path(scratch) / "medcodes.db"
-        marks, wall, peak = timed_build(args.sources, catalog)
-        print("full build (catalog + policies + similar codes + search index):")
-        ends = [(at, cpu) for _, at, cpu in marks[1:]] + [marks[-1][1:]]
-        for (step, at, cpu), (end, cpu_end) in zip(marks, ends, strict=True):
+        load_before = os.getloadavg()[0]
+        marks, wall, peak, cpu = timed_build(args.sources, catalog)
+        print(
+            f"machine: {os.cpu_count()} cores; load average (1 min) {load_before:.1f} before the "
+            f"build, {os.getloadavg()[0]:.1f} after (other work on the machine slows the build)"
+        )
+        print(
+            "full build (catalog + policies + similar codes + search index); loaders run in "
+            "parallel workers (CPU here is the main process's), a mark is when the build "
+            "reached that step:"
+        )
+        ends = [(at, spent) for _, at, spent in marks[1:]] + [marks[-1][1:]]
+        for (step, at, step_cpu), (end, cpu_end) in zip(marks, ends, strict=True):
             print(
                 f"  {step:<28} starts {at:6.1f} s, takes {end - at:5.1f} s "
-                f"(CPU {cpu_end - cpu:5.1f} s)"
+                f"(CPU {cpu_end - step_cpu:5.1f} s)"
             )
         print(
             f"  total {marks[-1][1]:.1f} s (wall incl. interpreter {wall:.1f} s); "
             f"peak RSS {peak:.0f} MB; catalog {catalog.stat().st_size / 2**20:.0f} MB"
+        )
+        cores = os.cpu_count() or 1
+        print(
+            f"  CPU {cpu:.1f} s (user + system, worker processes included): on {cores} idle "
+            f"cores the wall time cannot be under {cpu / cores:.1f} s; CPU / wall "
+            f"{cpu / marks[-1][1]:.2f} (cores this build got)"
         )
         base = baseline_fts(args.sources, Path(scratch) / "peer.db")
         print(

@@ -63,7 +63,16 @@ def test_info_json_counts(built_catalog: Path) -> None:
     counts = {(r["system"], r["release"]): (r["codes"], r["billable"]) for r in data["releases"]}
     assert counts[("ICD10CM", "FY2027")] == (98_403, 74_879)
     assert counts[("ICD10PCS", "FY2026")] == (80_029, 79_115)
-    assert counts[("HCPCS", "2026-01")][0] == 8_623
+    assert counts[("HCPCS", "2026-01")][0] == 8_623  # kept in history
+    assert counts[("HCPCS", "2026-07")][0] == 8_725
+    assert counts[("HCPCS-MOD", "2026-07")][0] == 384
+    current = {r["system"]: r["release"] for r in data["releases"] if r["is_current"]}
+    assert current == {
+        "HCPCS": "2026-07",
+        "HCPCS-MOD": "2026-07",
+        "ICD10CM": "FY2027",
+        "ICD10PCS": "FY2026",
+    }
 
 
 def test_build_with_missing_sources_folder(tmp_path: Path) -> None:
@@ -105,6 +114,26 @@ def test_eval_prints_scores(built_catalog: Path) -> None:
     result = run("eval", str(dev), "--json", "--catalog", str(built_catalog))
     scores = json.loads(result.stdout)
     assert set(scores["all"]) == {"queries", "hit@1", "hit@10", "mrr"}
+
+
+def test_diff_lists_the_102_additions(built_catalog: Path) -> None:
+    result = run("diff", "2026-01", "2026-07", "--system", "HCPCS", "--catalog", str(built_catalog))
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("HCPCS 2026-01 -> 2026-07: 102 added")
+    added = [line.split()[1] for line in lines if line.startswith("  added")]
+    assert len(added) == 102 and {"A2043", "A9574"} <= set(added)
+    assert "A2043     (2026-04-01) Biobrane, per square centimeter" in result.stdout
+    as_json = json.loads(
+        run("diff", "2026-01", "2026-07", "--json", "--catalog", str(built_catalog)).stdout
+    )
+    assert [(d["system"], len(d["added"])) for d in as_json] == [("HCPCS", 102), ("HCPCS-MOD", 1)]
+
+
+def test_diff_of_unknown_release(built_catalog: Path) -> None:
+    result = run("diff", "2026-01", "2026-04", "--catalog", str(built_catalog))
+    assert result.exit_code == 1
+    assert "Error: no system has both releases '2026-01' and '2026-04'" in result.stderr
 
 
 # --- billing facts (issue 14) ------------------------------------------------------------------

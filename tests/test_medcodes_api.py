@@ -34,6 +34,15 @@ def test_docstring_examples_run(
     assert failed == 0
 
 
+def test_docs_python_examples_run(built_catalog: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """docs/python.md shows real calls with their real answers."""
+    monkeypatch.setenv("MEDCODES_CATALOG", str(built_catalog))
+    docs = Path(__file__).resolve().parents[1] / "docs" / "python.md"
+    failed, tried = doctest.testfile(str(docs), module_relative=False, report=True)
+    assert tried >= 25
+    assert failed == 0
+
+
 def test_missing_catalog_names_the_fix(tmp_path: Path) -> None:
     with pytest.raises(CatalogMissing, match="run `medcodes build` first"):
         Medcodes(tmp_path / "none.db")

@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import date
 from functools import cached_property
 from pathlib import Path
@@ -36,26 +37,45 @@ from medcodes.answers import (
 )
 from medcodes.build import build, build_steps, step_count
 from medcodes.catalog.billing import BillingFacts, BillingSource, NdcPackage, billing_facts
+from medcodes.catalog.diff import (
+    Change,
+    DiffLink,
+    ReleaseDiff,
+    consecutive_diffs,
+    diff_releases,
+    history_links,
+)
 from medcodes.catalog.policies import PolicyCodes, PolicyLink, policies_for, policy_codes
 from medcodes.catalog.read import Catalog, Code, HistoryEvent, Release, SourceFile
 from medcodes.catalog.validity import Validation, validate_code
-from medcodes.code_view import VIEW_CHILDREN, CodeRef, CodeView, build_code_view, code_url, ref
+from medcodes.code_view import (
+    VIEW_CHILDREN,
+    CodeRef,
+    CodeView,
+    build_code_view,
+    code_url,
+    ref,
+    resource_uri,
+)
 from medcodes.errors import BadQuery
 from medcodes.explain import ExplainerStore, Explanation, default_store_path, explain_code
+from medcodes.maintenance import Maintenance
 from medcodes.search.model import MAX_LIMIT, Hit, SearchQuery, SearchResult
 from medcodes.settings import Settings
 from medcodes.similar import SimilarCode, similar_codes
 from medcodes.systems import parse_system
 
 if TYPE_CHECKING:
-    from medcodes.explain.generate import CheckResult, GenerateReport
     from medcodes.search.engine import Searcher
-    from medcodes.search.evaluate import Scores
 
 __all__ = [
     "BillingFacts",
     "BillingSource",
     "Branch",
+    "Change",
+    "DiffLink",
+    "ReleaseDiff",
+    "build_ready",
     "Code",
     "CodeHistory",
     "CodePolicies",
@@ -81,8 +101,20 @@ __all__ = [
     "code_url",
     "parse_day",
     "parse_systems",
+    "resource_uri",
     "step_count",
 ]
+
+
+def build_ready(catalog: str | Path) -> bool:
+    """Whether the catalog at `catalog` and the search index beside it are one finished build
+    (false between the two renames of `medcodes build`); CatalogMissing if the file is not a
+    readable catalog. What a server checks before switching to a replaced catalog."""
+    from medcodes.search.index import index_matches
+
+    return index_matches(Path(catalog))
+
+
 MAX_CODE_CHARS = 40  # no code is longer; longer input is a mistake, not a code
 MAX_VALIDATE = 1000  # codes per validate() call
 MAX_OFFSET = 1_000_000  # past every code there is: a deeper page is a mistake
@@ -91,7 +123,7 @@ MAX_OFFSET = 1_000_000  # past every code there is: a deeper page is a mistake
 WARMUP_QUERIES = ("diabetes", "E11.9", "0DT", "J9039", "pnuemonia")
 
 
-class Medcodes:
+class Medcodes(Maintenance):
     """A built catalog, opened read-only: search, look up, explain and validate codes.
 
     `path` defaults as on the command line: MEDCODES_CATALOG, else the per-user data dir;
@@ -322,6 +354,7 @@ class Medcodes:
             explanation=explain_code(self._catalog, found, self._explainers),
             policies=policies_for(self._catalog, found),
             similar=similar_codes(self._catalog, found),
+            history_diffs=history_links(self._catalog, found.system, details.history),
             billing=billing_facts(self._catalog, found),
         )
 
@@ -329,16 +362,41 @@ class Medcodes:
     def _sources_by_name(self) -> dict[str, SourceFile]:
         return {source.name: source for source in self.manifest.sources}
 
+    def descriptor_sources(self, codes: Iterable[tuple[str, str]]) -> list[SourceFile]:
+        """The official files the descriptors of these (system, code) pairs come from, each
+        once: what to cite beside a list of codes.
+
+        >>> [s.file for s in mc.descriptor_sources([("HCPCS", "J9039"), ("HCPCS", "C9449")])]
+        ['hcpcs/2026-jan/january-2026-alpha-numeric-hcpcs-file.zip']
+        """
+        names = dict.fromkeys(self.get(code, system).title_source for system, code in codes)
+        return [self._sources_by_name[name] for name in names if name in self._sources_by_name]
+
     # --- about one code ----------------------------------------------------------------------
-    def explain(self, code: str, system: str | None = None) -> Explanation:
+    def explain(
+        self, code: str, system: str | None = None, sections: Sequence[str] | None = None
+    ) -> Explanation:
         """Plain-language sections of one code, each with its provenance (official data
         restated, or generated text that passed the verifier); the rest "not yet written".
+        `sections`: only these keys (BadQuery names the keys when one is unknown).
 
         >>> first = mc.explain("J9039").sections[0]
         >>> first.title, first.provenance.writer
         ('Summary', 'rules')
+        >>> [s.key for s in mc.explain("E11.9", sections=["treatment", "summary"]).sections]
+        ['summary', 'treatment']
         """
-        return explain_code(self._catalog, self.get(code, system), self._explainers)
+        explanation = explain_code(self._catalog, self.get(code, system), self._explainers)
+        if sections is None:
+            return explanation
+        known = [section.key for section in explanation.sections]
+        unknown = [key for key in sections if key not in known]
+        if unknown:
+            raise BadQuery(
+                f"unknown section {str(unknown[0])[:40]!r} for {explanation.code}; "
+                f"sections are {', '.join(known)}"
+            )
+        return replace(explanation, sections=[s for s in explanation.sections if s.key in sections])
 
     def policies(self, code: str, system: str | None = None) -> CodePolicies:
         """Medicare coverage documents (LCDs, articles) and health-plan policies that concern
@@ -449,80 +507,21 @@ class Medcodes:
         changes = self._catalog.release_changes(chosen, release)
         return {event: [ref(c) for c in codes] for event, codes in changes.items()}
 
-    # `diff(a, b)` (release against release) belongs here, beside release_changes (issue 11).
+    def diff(self, before: str, after: str, system: str | None = None) -> list[ReleaseDiff]:
+        """Codes added, ended and re-described from release `before` to `after`, for `system`
+        or for every system holding both releases; `after` may be the older one.
+
+        >>> [(d.system, d.counts["added"]) for d in mc.diff("2026-01", "2026-07")]
+        [('HCPCS', 102), ('HCPCS-MOD', 1)]
+        """
+        return diff_releases(
+            self._catalog, before[:20], after[:20], parse_system(system) if system else None
+        )
+
+    def diffs(self, system: str) -> list[ReleaseDiff]:
+        """Each release of `system` against the one before it, newest first."""
+        return consecutive_diffs(self._catalog, parse_system(system))
 
     def policy(self, policy_id: str, *, limit: int = 500, offset: int = 0) -> PolicyCodes:
         """A policy (`L33394`, `A52370`, `FEP-5.21.51`) and the codes it concerns."""
         return policy_codes(self._catalog, policy_id, limit, offset)
-
-    # --- maintenance (the CLI's build, eval, explain generate/check, similar embed) ---------
-    def evaluate(self, query_set: Path) -> dict[str, Scores]:
-        """hit@1, hit@10 and MRR of a query set (TSV: query, accepted codes, kind), per kind."""
-        from medcodes.search.evaluate import evaluate, read_query_set
-
-        queries = read_query_set(query_set)
-        return evaluate(queries, lambda text: [h.code for h in self.search(text).hits])
-
-    def write_explainers(
-        self,
-        codes: Sequence[str],
-        *,
-        endpoint: str,
-        model: str,
-        api_key: str | None = None,
-        response_format: str = "json_schema",
-        max_tokens: int = 900,
-        attempts: int = 3,
-        concurrency: int = 2,
-        retry_rejected: bool = False,
-        progress: Callable[[str, str], None] | None = None,
-        total: Callable[[int], None] | None = None,
-    ) -> GenerateReport:
-        """Write, verify and store explainers (an OpenAI-compatible LLM at `endpoint`) for the
-        sections the rules writer leaves empty, for `codes` (patterns; empty: every code).
-        Resumable: codes already written for the same descriptor, prompt and model are skipped.
-        `total` is told how many codes were chosen before the first is written."""
-        from medcodes.explain.generate import generate
-        from medcodes.explain.llm import PROMPT_VERSION, Backend, LLMWriter
-        from medcodes.explain.select import select_codes
-
-        backend = Backend(endpoint, model, api_key, response_format, max_tokens, attempts=attempts)
-        writer = LLMWriter(backend)
-        try:
-            with ExplainerStore(self._store_path) as store:
-                chosen = select_codes(self._catalog, list(codes))
-                if total:
-                    total(len(chosen))
-                return generate(
-                    self._catalog, store, writer, chosen, PROMPT_VERSION, concurrency,
-                    retry_rejected, progress,
-                )  # fmt: skip
-        finally:
-            writer.close()
-
-    def check_explainers(self) -> list[CheckResult]:
-        """Re-verify every stored explainer against this catalog; records each verdict."""
-        from medcodes.errors import MedcodesError
-        from medcodes.explain.generate import check
-
-        if not self._store_path.is_file():
-            raise MedcodesError(
-                f"no explainer store at {self._store_path}; run `medcodes explain generate`"
-            )
-        with ExplainerStore(self._store_path) as store:
-            return check(self._catalog, store)
-
-    @property
-    def explainer_store(self) -> Path:
-        """Where generated explainers are kept (it may not exist yet)."""
-        return self._store_path
-
-    def embed_similar(
-        self, progress: Callable[[int, int], None] | None = None
-    ) -> tuple[int, int, Path]:
-        """Sentence-embed every billable code's title for "similar meaning" (optional packages,
-        ~12 minutes once); returns (codes, newly embedded, folder)."""
-        from medcodes.similar.embeddings import embed_catalog, embeddings_dir
-
-        codes, new = embed_catalog(self.path, progress=progress)
-        return codes, new, embeddings_dir(self.path)

@@ -20,12 +20,13 @@ Download = Callable[[str, int, int | None], None]  # file name, bytes done, size
 
 def build_steps() -> dict[str, Any]:
     """The parts of a full build beyond the code sets, as `build_catalog` keywords:
-    `extra_steps` (loaders), `enrichers` (tables computed from the written catalog) and
-    `derived` (artifacts beside the catalog, swapped in with it)."""
+    `extra_steps` (loaders), `enrichers` (tables computed from the written catalog),
+    `background` (rows computed from it in a worker while `derived` is written, inserted
+    after) and `derived` (artifacts beside the catalog, swapped in with it)."""
     from medcodes.catalog.load_billing import BillingStep
     from medcodes.catalog.load_policies import PoliciesStep
     from medcodes.search.index import prepare_index
-    from medcodes.similar.build import compute_similar
+    from medcodes.similar.build import add_same_drug, insert_pairs, wording_pairs
 
     policies = PoliciesStep()  # one per build: load() keeps what write() inserts
     billing = BillingStep()  # NDC packages, payment limits, MUEs, CMS-HCC (issue 14)
@@ -33,9 +34,11 @@ def build_steps() -> dict[str, Any]:
         "extra_steps": (("policies", policies.load), ("billing facts", billing.load)),
         "enrichers": (
             ("policies", policies.write),
-            ("similar codes", compute_similar),
+            ("same-drug codes", add_same_drug),
             ("billing facts", billing.write),
         ),
+        # computed in a worker process while the search index is written
+        "background": (("similar wording", (wording_pairs, insert_pairs)),),
         "derived": (("search index", prepare_index),),
     }
 

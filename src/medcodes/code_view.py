@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from medcodes.catalog.billing import BillingFacts
+from medcodes.catalog.diff import DiffLink
 from medcodes.catalog.policies import PolicyLink
 from medcodes.catalog.read import (
     Axis,
@@ -71,6 +72,11 @@ VIEW_CHILDREN = 100  # children listed in a code view; browsing lists the rest
 def code_url(system: str, code: str) -> str:
     """The code page's address on the website (also the MCP resource's `url`)."""
     return f"/code/{quote(system)}/{quote(code)}"
+
+
+def resource_uri(system: str, code: str) -> str:
+    """The code's MCP resource (`medcodes://code/HCPCS/J9039`): the page as Markdown."""
+    return f"medcodes://code/{quote(system)}/{quote(code)}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,9 +177,11 @@ class CodeView(Serialisable):
     url: str
     json_url: str
     fhir_lookup_url: str
+    resource_uri: str  # the MCP resource: this view as Markdown
     explanation: Explanation | None = None
     policies: list[PolicyLink] = field(default_factory=list)  # Medicare first, then plans
     similar: list[SimilarCode] = field(default_factory=list)
+    history_diffs: list[DiffLink] = field(default_factory=list)  # release diffs of `history`
     billing: BillingFacts | None = None  # NDCs, payment limit, MUE, CMS-HCC (issue 14)
 
 
@@ -244,6 +252,7 @@ def build_code_view(
         json_url=code_url(code.system, code.code) + ".json",
         fhir_lookup_url="/fhir/CodeSystem/$lookup?"
         + urlencode({"system": FHIR_SYSTEMS[System(code.system)], "code": code.code}),
+        resource_uri=resource_uri(code.system, code.code),
         **blocks,
     )
 

@@ -26,6 +26,10 @@ class SourceFormatError(MedcodesError):
             location += f", {where}"
         super().__init__(f"{location}: {problem}")
 
+    def __reduce__(self) -> tuple[type, tuple[str, str | int | None, str]]:
+        """Pickled with its parts: a build's worker process raises it to the main one."""
+        return (type(self), (self.file, self.where, self.problem))
+
 
 class SourcesMissing(MedcodesError):
     """The official source files are not where the settings say."""

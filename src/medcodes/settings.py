@@ -18,6 +18,7 @@ ENV_PREFIX = "MEDCODES_"
 PATH_FIELDS = ("sources", "catalog", "download_dir")
 SECRET_FIELDS = ("llm_api_key",)
 RESPONSE_FORMATS = ("json_schema", "json_object")
+NUMBER_FIELDS = ("reload_seconds",)
 
 
 def default_catalog_path() -> Path:
@@ -47,6 +48,7 @@ class Settings:
     # Web origins allowed to read the public API from a browser (CORS): `*` (the default,
     # for a public read-only API), a comma-separated list of origins, or `none`.
     cors_origins: str | None = None
+    reload_seconds: float | None = None  # how often a server looks for a new catalog build
 
     def __post_init__(self) -> None:
         for item in fields(self):
@@ -57,6 +59,8 @@ class Settings:
                 value = None  # `MEDCODES_SOURCES=` means "not set", not the current folder
             if value is not None and item.name in PATH_FIELDS:
                 value = Path(value).expanduser()
+            if value is not None and item.name in NUMBER_FIELDS:
+                value = _positive_number(item.name, value)
             object.__setattr__(self, item.name, value)
         defaults: dict[str, Any] = {
             "catalog": default_catalog_path,
@@ -64,6 +68,7 @@ class Settings:
             "log_level": lambda: "WARNING",
             "llm_response_format": lambda: "json_schema",
             "cors_origins": lambda: "*",
+            "reload_seconds": lambda: 1.0,
         }
         for name, default in defaults.items():
             if getattr(self, name) is None:
@@ -84,3 +89,15 @@ class Settings:
                 value = "********"
             shown[item.name] = None if value is None else str(value)
         return shown
+
+
+def _positive_number(name: str, value: object) -> float:
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except ValueError:
+        number = -1.0
+    if not number > 0:
+        from medcodes.errors import BadQuery
+
+        raise BadQuery(f"{ENV_PREFIX}{name.upper()} must be a positive number of seconds")
+    return number

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import gzip
+import io
 import os
 from pathlib import Path
 
 import pytest
+from openpyxl import Workbook
 
 from medcodes.catalog.build import build_catalog
 from medcodes.catalog.read import Catalog
 from medcodes.errors import SourceFormatError, SourcesMissing
+from medcodes.sources.hcpcs_workbook import COLUMNS
 
 
 @pytest.fixture(scope="module")
@@ -149,6 +152,19 @@ def replace_file(root: Path, relative: str, content: bytes) -> None:
     path.write_bytes(content)
 
 
+def workbook_lacking(column: str) -> bytes:
+    """A hand-written July workbook (sheet named as CMS names it) without one column."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "HCPC2026_JUL_contr"
+    header = [name for name in COLUMNS if name != column]
+    sheet.append(header)
+    sheet.append(["A2043", "0010", "3", "Biobrane, per square centimeter"] + [""] * 43)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
 @pytest.mark.parametrize(
     ("relative", "content", "expected"),
     [
@@ -161,6 +177,17 @@ def replace_file(root: Path, relative: str, content: bytes) -> None:
             "icd10cm/icd10cm_tabular_2026_april1.xml.gz",
             gzip.compress(b"<ICD10CM.tabular><chapter><name>1</name>"),
             "icd10cm_tabular_2026_april1.xml.gz",
+        ),
+        (
+            "hcpcs/2026-jul/HCPC2026_JUL_ANWEB_06172026.xlsx",
+            workbook_lacking("BETOS"),
+            "HCPC2026_JUL_ANWEB_06172026.xlsx, sheet HCPC2026_JUL_contr, row 1: header lacks "
+            "column(s) BETOS",
+        ),
+        (
+            "hcpcs/2026-jul/HCPC2026_JUL_ANWEB_06172026.xlsx",
+            b"PK\x03\x04 a truncated download",
+            "HCPC2026_JUL_ANWEB_06172026.xlsx: not a readable .xlsx workbook",
         ),
     ],
 )

@@ -26,7 +26,7 @@ def test_explain_code_prints_sections_with_provenance(
     result = runner.invoke(app, ["explain", "j9039", "--catalog", str(built_catalog)])
     assert result.exit_code == 0, result.output
     assert result.output.startswith("J9039  Injection, blinatumomab, 1 microgram")
-    assert "hcpcs/2026-jan/january-2026-alpha-numeric-hcpcs-file.zip" in result.output
+    assert "hcpcs/2026-jul/HCPC2026_JUL_ANWEB_06172026.xlsx" in result.output
     assert "[official data: drugs/asp-2025-oct/" in result.output
     assert "Duration: not yet written" in result.output
 

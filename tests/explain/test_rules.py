@@ -130,7 +130,7 @@ def test_drug_code_names_its_brand_and_coverage(catalog: Catalog) -> None:
     provenance = found["summary"].provenance
     assert provenance is not None and provenance.writer == "rules" and provenance.verified
     files = {source.file for source in provenance.sources}
-    assert any("alpha-numeric-hcpcs" in f for f in files)
+    assert any("HCPC2026_JUL_ANWEB" in f for f in files)  # the current HCPCS release
     assert any("ASP_NDC-HCPCS_Crosswalk" in f for f in files)
     assert provenance.label().startswith("official data: ")
 

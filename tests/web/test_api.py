@@ -96,3 +96,30 @@ def test_manifest_lists_sources_with_sha256(client: TestClient) -> None:
     body = client.get("/-/manifest.json").json()
     assert body["build_id"]
     assert all(len(source["sha256"]) == 64 for source in body["sources"])
+
+
+def test_diff_api(client: TestClient) -> None:
+    answer = client.get("/api/v1/diff", params={"from": "2026-01", "to": "2026-07"}).json()
+    assert [(d["system"], len(d["added"])) for d in answer] == [("HCPCS", 102), ("HCPCS-MOD", 1)]
+    a9574 = next(c for c in answer[0]["added"] if c["code"] == "A9574")
+    assert a9574 == {
+        "system": "HCPCS",
+        "code": "A9574",
+        "old_title": "",
+        "new_title": "Injection, ferumoxytol, 1 mg",
+        "status": "active",
+        "added_date": "2026-07-01",
+        "terminated_date": None,
+    }
+    one = client.get("/api/v1/diff", params={"from": "FY2027", "to": "FY2026", "system": "cm"})
+    assert [d["system"] for d in one.json()] == ["ICD10CM"]
+    bad = client.get("/api/v1/diff", params={"from": "2026-01", "to": "2031-01"})
+    assert bad.status_code == 404 and bad.json()["error"] == "UnknownRelease"
+
+
+def test_new_july_codes_are_found(client: TestClient) -> None:
+    for code, title in (("A2043", "Biobrane"), ("A9574", "ferumoxytol")):
+        page = client.get(f"/api/v1/codes/{code}").json()
+        assert page["release"] == "2026-07" and title in page["title"]
+        hits = client.get("/api/v1/search", params={"q": page["title"]}).json()["results"]
+        assert hits[0]["code"] == code

@@ -45,7 +45,7 @@ def test_code_page_blocks(client: TestClient) -> None:
     assert "Blincyto" in html  # brand name from the ASP crosswalk
     assert "Pricing indicator" in html and "Drugs" in html  # HCPCS fields decoded
     assert "C9449" in html  # cross-reference
-    assert "january-2026-alpha-numeric-hcpcs-file.zip" in html  # names its source file
+    assert "HCPC2026_JUL_ANWEB_06172026.xlsx" in html  # names its source file
     assert "/code/HCPCS/J9039.json" in html and "$lookup" in html
 
 
@@ -107,3 +107,39 @@ def test_json_twin_and_alternate_link(client: TestClient) -> None:
     html = client.get("/code/HCPCS/J9039").text
     assert 'rel="alternate" type="application/json" href="/code/HCPCS/J9039.json"' in html
     assert client.get("/code/HCPCS/J9039.json").json()["code"] == "J9039"
+
+
+def test_releases_page_lists_each_consecutive_diff(client: TestClient) -> None:
+    html = client.get("/releases").text
+    assert "Release against release" in html
+    assert '<a href="/releases/diff?from=2026-01&amp;to=2026-07&amp;system=HCPCS">' in html
+    assert "2026-01 → 2026-07</a></td><td>102</td>" in html
+    assert "/releases/diff?from=FY2026&amp;to=FY2027&amp;system=ICD10CM" in html
+
+
+def test_diff_page_links_every_code(client: TestClient) -> None:
+    response = client.get("/releases/diff?from=2026-01&to=2026-07&system=HCPCS")
+    assert response.status_code == 200
+    html = response.text
+    assert "102 added" in html
+    assert '<a href="/code/HCPCS/A2043"><span class="code">A2043</span> Biobrane' in html
+    assert "added 2026-07-01" in html  # A9574's ADD DT
+    assert html.count('<li><a href="/code/HCPCS/') == 102 + 6 + 12
+    missing = client.get("/releases/diff?from=2026-01&to=2026-04")
+    assert missing.status_code == 404 and "2026-04" in missing.text
+
+
+def test_code_page_history_links_to_the_release_diff(client: TestClient) -> None:
+    html = client.get("/code/A2043").text
+    assert "Biobrane, per square centimeter" in html
+    assert '<a href="/releases/diff?from=2026-01&amp;to=2026-07&amp;system=HCPCS"' in html
+    assert ">2026-04</a>" in html  # added April 1, seen between the January and July files
+    view = client.get("/code/A9574.json").json()
+    assert view["history_diffs"] == [
+        {
+            "release": "2026-07",
+            "before": "2026-01",
+            "after": "2026-07",
+            "url": "/releases/diff?from=2026-01&to=2026-07&system=HCPCS",
+        }
+    ]

@@ -1,19 +1,27 @@
 """Build the catalog file: load every source, write aside, validate, then swap in.
 
 A failed build (bad source, failed check) leaves the previous catalog byte-for-byte as it was.
+
+Both cores work: the code-set loaders run in worker processes (each parses its own files;
+results are merged in `STEPS` order, so the file does not depend on which finished first),
+and `background` steps compute from the written catalog in a worker while the search index
+is written from it. Nothing writes the catalog while it is being read.
 """
 
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import os
 import sqlite3
 import time
 import uuid
 from collections.abc import Callable
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from medcodes import __version__
 from medcodes.catalog.load_drugs import load_drugs
@@ -41,6 +49,9 @@ Progress = Callable[[str], None]
 Derive = Callable[[Path, Path], Callable[[], None]]
 # An enricher adds tables computed from the written catalog (similar codes); returns warnings.
 Enrich = Callable[[sqlite3.Connection], list[str]]
+# A background step: (compute rows from the written catalog file, in a worker process while
+# the derived artifacts are written; then insert them, returning warnings).
+Background = tuple[Callable[[Path], Any], Callable[[sqlite3.Connection, Any], list[str]]]
 
 
 class BuildCheckFailed(MedcodesError):
@@ -62,44 +73,78 @@ def build_catalog(
     extra_steps: tuple[tuple[str, Loader], ...] = (),
     derived: tuple[tuple[str, Derive], ...] = (),
     enrichers: tuple[tuple[str, Enrich], ...] = (),
+    background: tuple[tuple[str, Background], ...] = (),
 ) -> BuildReport:
     """Build `target` from the official files in `sources_dir`, atomically.
 
     `progress` is called with the name of each step as it starts (the CLI draws the bar);
     `extra_steps` lets later features (policies) add loaders without touching this module;
-    `derived` artifacts are written from the checked catalog before anything is swapped.
+    they run in this process (they may keep state for their enricher), while the workers
+    parse. `derived` artifacts are written from the written catalog, aside, and swapped in only
+    after it passed its checks; `background` steps (slow and stateless) compute meanwhile.
     """
     started = time.perf_counter()
     notify = progress or (lambda _step: None)
     located = locate(sources_dir)
-    loaded = Loaded()
-    missing = [
-        f"{source.name}: {' or '.join(source.candidates)}" for source in missing_optional(located)
-    ]
-    loaded.warnings.extend(f"optional file missing, built without it: {m}" for m in missing)
-    for name, loader in (*STEPS, *extra_steps):
-        notify(f"reading {name}")
-        loaded.extend(loader(located, sources_dir))
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_name(target.name + ".tmp")
     temporary.unlink(missing_ok=True)
-    try:
-        notify("writing catalog")
-        _write(temporary, loaded, enrichers, notify, missing)
-        notify("checking catalog")
-        counts = check_catalog(temporary, loaded)
-        swaps = []
-        for name, derive in derived:
-            notify(f"writing {name}")
-            swaps.append(derive(temporary, target))
-        os.replace(temporary, target)
-        for swap_in in swaps:
-            swap_in()
-    finally:
-        temporary.unlink(missing_ok=True)
+    missing = [
+        f"{source.name}: {' or '.join(source.candidates)}" for source in missing_optional(located)
+    ]
+    with _workers() as pool:
+        loaded = _load(pool, located, sources_dir, extra_steps, notify)
+        loaded.warnings[:0] = [f"optional file missing, built without it: {m}" for m in missing]
+        try:
+            notify("writing catalog")
+            _write(temporary, loaded, enrichers, notify, missing)
+            jobs = [
+                (name, store, pool.submit(compute, temporary))
+                for name, (compute, store) in background
+            ]
+            swaps = []
+            for name, derive in derived:
+                notify(f"writing {name}")
+                swaps.append(derive(temporary, target))
+            _finish(temporary, loaded, jobs, notify)
+            notify("checking catalog")
+            counts = check_catalog(temporary, loaded)
+            os.replace(temporary, target)
+            for swap_in in swaps:
+                swap_in()
+        finally:
+            temporary.unlink(missing_ok=True)
     seconds = time.perf_counter() - started
     log.info("built %s in %.1f s", target, seconds)
     return BuildReport(target, seconds, counts, loaded.warnings)
+
+
+def _workers() -> Executor:
+    """Worker processes, one per core (forked: the loaders need nothing sent to them)."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    context = multiprocessing.get_context("fork")
+    return ProcessPoolExecutor(max_workers=max(1, min(cores or 1, len(STEPS))), mp_context=context)
+
+
+def _load(
+    pool: Executor,
+    located: list[Located],
+    sources_dir: Path,
+    extra_steps: tuple[tuple[str, Loader], ...],
+    notify: Progress,
+) -> Loaded:
+    """Every loader's rows, merged in a fixed order whatever order the workers finish in."""
+    futures = [pool.submit(loader, located, sources_dir) for _, loader in STEPS]
+    loaded = Loaded()
+    for name, loader in extra_steps:
+        notify(f"reading {name}")
+        loaded.extend(loader(located, sources_dir))
+    merged = Loaded()
+    for (name, _), future in zip(STEPS, futures, strict=True):
+        notify(f"reading {name}")
+        merged.extend(future.result())
+    merged.extend(loaded)
+    return merged
 
 
 def _write(
@@ -125,10 +170,29 @@ def _write(
                 ("built_at", datetime.now(UTC).isoformat(timespec="seconds")),
                 ("medcodes_version", __version__),
                 ("schema_version", SCHEMA_VERSION),
-                ("warnings", "\n".join(loaded.warnings)),
                 ("missing_sources", "\n".join(missing)),  # optional files not found
             ],
         )
+        conn.commit()
+    finally:
+        conn.close()
+
+
+def _finish(
+    path: Path,
+    loaded: Loaded,
+    jobs: list[tuple[str, Callable[[sqlite3.Connection, Any], list[str]], Future[Any]]],
+    notify: Progress,
+) -> None:
+    """Insert what the background steps computed, then the warnings and planner statistics."""
+    conn = sqlite3.connect(path)
+    try:
+        conn.execute("PRAGMA journal_mode = OFF")
+        conn.execute("PRAGMA synchronous = OFF")
+        for name, store, job in jobs:
+            notify(f"computing {name}")
+            loaded.warnings.extend(store(conn, job.result()))
+        conn.execute("INSERT INTO meta VALUES ('warnings', ?)", ("\n".join(loaded.warnings),))
         notify("analyzing catalog")
         conn.execute("ANALYZE")  # query planner statistics; no VACUUM: nothing was deleted
         conn.commit()

@@ -22,6 +22,7 @@ class Entry:
     short_title: str
     long_title: str
     billable: bool
+    active: bool = True  # False: listed with a termination date before the release
 
 
 @dataclass(frozen=True, slots=True)

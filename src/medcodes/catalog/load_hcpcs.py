@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
+from medcodes.catalog.diff import change_rows
 from medcodes.catalog.hcpcs_groups import HCPCS_GROUPS, group_code, group_parent, narrowest_group
 from medcodes.catalog.history import Entry, Snapshot, diff_history
 from medcodes.catalog.rows import (
@@ -24,6 +25,7 @@ from medcodes.catalog.rows import (
 )
 from medcodes.catalog.sources_read import manifest_row, of_kind
 from medcodes.sources import hcpcs
+from medcodes.sources.hcpcs_workbook import parse_hcpcs_workbook
 from medcodes.sources.registry import Kind, Located
 from medcodes.systems import System
 
@@ -35,8 +37,8 @@ def load_hcpcs(located: list[Located], sources_dir: Path) -> Loaded:
     """All HCPCS rows: procedure codes and modifiers of every ingested release."""
     loaded = Loaded()
     releases: list[tuple[Located, list[hcpcs.HcpcsRecord]]] = []
-    for item in of_kind(located, Kind.HCPCS):
-        records = hcpcs.parse_hcpcs(item.path)
+    for item in release_files(located):
+        records = parse_release(item)
         releases.append((item, records))
         loaded.manifest.append(manifest_row(item, sources_dir, len(records)))
     newest: dict[str, tuple[Located, hcpcs.HcpcsRecord]] = {}
@@ -61,6 +63,7 @@ def load_hcpcs(located: list[Located], sources_dir: Path) -> Loaded:
     for system, is_modifier in ((PROC, False), (MOD, True)):
         snapshots = [_snapshot(item, records, is_modifier) for item, records in releases]
         loaded.history.extend(_history(system, snapshots, newest))
+        loaded.changes.extend(change_rows(system, snapshots))
         loaded.releases.extend(
             ReleaseRow(
                 system,
@@ -73,6 +76,19 @@ def load_hcpcs(located: list[Located], sources_dir: Path) -> Loaded:
             for s in snapshots
         )
     return loaded
+
+
+def release_files(located: list[Located]) -> list[Located]:
+    """The file of each HCPCS release, fixed-width or workbook, oldest release first."""
+    files = [*of_kind(located, Kind.HCPCS), *of_kind(located, Kind.HCPCS_WORKBOOK)]
+    return sorted(files, key=lambda item: item.source.effective_date)
+
+
+def parse_release(item: Located) -> list[hcpcs.HcpcsRecord]:
+    """Every record of one release, read in the format its file has."""
+    if item.source.kind == Kind.HCPCS_WORKBOOK:
+        return parse_hcpcs_workbook(item.path, item.source.member)
+    return hcpcs.parse_hcpcs(item.path, item.source.member or hcpcs.HCPCS_MEMBER)
 
 
 def _group_rows(source: str) -> Iterator[CodeRow]:
@@ -157,12 +173,21 @@ def _link_rows(
 
 
 def _snapshot(item: Located, records: list[hcpcs.HcpcsRecord], modifiers: bool) -> Snapshot:
+    """A release's codes; one listed with a termination date before the release took effect
+    is in the file but no longer valid."""
+    effective = item.source.effective_date
     entries = {
-        r.code: Entry(r.code, r.short_description, r.long_description, True)
+        r.code: Entry(
+            r.code,
+            r.short_description,
+            r.long_description,
+            True,
+            active=r.termination_date is None or r.termination_date >= effective,
+        )
         for r in records
         if r.is_modifier == modifiers
     }
-    return Snapshot(item.source.release, item.source.effective_date, entries)
+    return Snapshot(item.source.release, effective, entries)
 
 
 def _history(

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from medcodes.catalog.diff import change_rows
 from medcodes.catalog.history import Merged, Snapshot, diff_history, merge_snapshots, merged_row
 from medcodes.catalog.rows import CodeRow, ConventionRow, Loaded, NoteRow, SeventhRow, TermRow
 from medcodes.catalog.sources_read import manifest_row, of_kind, order_snapshot, release_rows
@@ -76,6 +77,7 @@ def load_icd10cm(located: list[Located], sources_dir: Path) -> Loaded:
     _add_index_terms(located, sources_dir, known, loaded)
     loaded.history.extend(diff_history(SYSTEM, snapshots, "order files compared"))
     loaded.releases.extend(release_rows(SYSTEM, snapshots))
+    loaded.changes.extend(change_rows(SYSTEM, snapshots))
     for item in of_kind(located, Kind.CM_ADDENDA):
         loaded.manifest.append(
             manifest_row(item, sources_dir, sum(1 for _ in icd10cm.parse_order_addenda(item.path)))

@@ -8,9 +8,11 @@ Axis values are stored per table; a code's seven axes are a read (`catalog/read.
 from __future__ import annotations
 
 import bisect
+import itertools
 from collections.abc import Iterator
 from pathlib import Path
 
+from medcodes.catalog.diff import change_rows
 from medcodes.catalog.history import Merged, Snapshot, diff_history, merge_snapshots, merged_row
 from medcodes.catalog.rows import AxisValueRow, CodeRow, Loaded, PcsTermRow, TermRow
 from medcodes.catalog.sources_read import manifest_row, of_kind, order_snapshot, release_rows
@@ -74,6 +76,7 @@ def load_icd10pcs(located: list[Located], sources_dir: Path) -> Loaded:
         loaded.terms.extend(_index_terms(terms, codes))
     loaded.history.extend(diff_history(SYSTEM, snapshots, "order files compared"))
     loaded.releases.extend(release_rows(SYSTEM, snapshots))
+    loaded.changes.extend(change_rows(SYSTEM, snapshots))
     return loaded
 
 
@@ -166,7 +169,7 @@ def _codes_under(prefix: str, codes: list[str]) -> list[str]:
         return [prefix] if found < len(codes) and codes[found] == prefix else []
     start = bisect.bisect_left(codes, prefix)
     matched: list[str] = []
-    for code in codes[start:]:
+    for code in itertools.islice(codes, start, None):  # a slice would copy the list
         if not code.startswith(prefix) or len(matched) == MAX_CODES_PER_INDEX_ENTRY:
             break
         if len(code) == 7:

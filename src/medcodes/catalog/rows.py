@@ -43,6 +43,20 @@ class HistoryRow:
 
 
 @dataclass(frozen=True, slots=True)
+class ChangeRow:
+    """A code whose state or descriptor differs between two consecutive releases."""
+
+    system: str
+    from_release: str
+    to_release: str
+    code: str
+    old_state: str  # "" (not in the release), active, ended
+    new_state: str
+    old_title: str
+    new_title: str
+
+
+@dataclass(frozen=True, slots=True)
 class FieldRow:
     system: str
     code: str
@@ -157,6 +171,7 @@ class Loaded:
     terms: list[TermRow] = field(default_factory=list)
     releases: list[ReleaseRow] = field(default_factory=list)
     manifest: list[ManifestRow] = field(default_factory=list)
+    changes: list[ChangeRow] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
     def extend(self, other: Loaded) -> None:

@@ -165,6 +165,21 @@ CREATE TABLE similar (
 );
 CREATE INDEX similar_code ON similar (code_id, kind, score);
 
+-- ===== Release diffs (issue 11) ============================================================
+-- Per system and pair of consecutive releases, the codes whose state or long descriptor
+-- changed (catalog/diff.py); a diff between any two releases composes these steps.
+CREATE TABLE release_changes (
+    system       TEXT NOT NULL,
+    from_release TEXT NOT NULL,
+    to_release   TEXT NOT NULL,      -- the next ingested release of the system
+    code_id      INTEGER NOT NULL REFERENCES codes(id),
+    old_state    TEXT NOT NULL,      -- '' (not in the release), active, ended
+    new_state    TEXT NOT NULL,
+    old_title    TEXT NOT NULL,
+    new_title    TEXT NOT NULL
+);
+CREATE INDEX release_changes_step ON release_changes (system, to_release);
+
 -- ===== Rules writer: note structure, tabular conventions, PCS definitions (issue 15) =======
 -- Written by catalog/load_icd10cm.py and load_icd10pcs.py; read by the explainer and the page.
 

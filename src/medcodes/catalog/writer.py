@@ -115,6 +115,22 @@ def write_loaded(conn: sqlite3.Connection, loaded: Loaded) -> None:
         ),
     )
     conn.executemany(
+        "INSERT INTO release_changes VALUES (?,?,?,?,?,?,?,?)",
+        (
+            (
+                c.system,
+                c.from_release,
+                c.to_release,
+                ids[(c.system, c.code)],
+                c.old_state,
+                c.new_state,
+                c.old_title,
+                c.new_title,
+            )
+            for c in loaded.changes
+        ),
+    )
+    conn.executemany(
         "INSERT INTO sources VALUES (?,?,?,?,?,?,?,?)",
         (
             (m.name, m.kind, m.release, _day(m.effective_date), m.file, m.sha256, m.rows, m.url)

@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from medcodes.cli import build, codes, explain, policies, search, serve
+from medcodes.cli import build, codes, diff, explain, mcp, policies, search, serve
 from medcodes.settings import Settings
 
 app = typer.Typer(
@@ -37,9 +37,11 @@ def main(
 app.command()(build.build)
 app.command()(codes.show)
 app.command()(codes.info)
+app.command()(diff.diff)
 app.command()(search.search)
 app.command("eval")(search.evaluate)
 app.command("policies")(policies.policies_command)
 app.command("serve")(serve.serve_command)
+app.command("mcp")(mcp.mcp)
 app.add_typer(explain.explain_app, name="explain")
 app.add_typer(policies.similar_app, name="similar")

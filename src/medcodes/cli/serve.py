@@ -24,8 +24,13 @@ def log_config(access_log: bool) -> dict[str, Any]:
         "formatters": {"line": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
         "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "line"}},
         "loggers": {
-            "uvicorn": {"handlers": ["stderr"], "level": "INFO"},
-            "medcodes": {"handlers": ["stderr"], "level": "INFO" if access_log else "WARNING"},
+            # Not propagated: the root logger (set up by the CLI) would print each line again.
+            "uvicorn": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
+            "medcodes": {
+                "handlers": ["stderr"],
+                "level": "INFO" if access_log else "WARNING",
+                "propagate": False,
+            },
         },
     }
 
@@ -87,5 +92,5 @@ def serve_command(
         bool, typer.Option("--access-log/--no-access-log", help="Log one line per request.")
     ] = True,
 ) -> None:
-    """Serve the website, JSON API, CTSS autocomplete and FHIR terminology (read-only)."""
+    """Serve the website, JSON API, CTSS autocomplete, FHIR terminology and MCP (read-only)."""
     serve(host, port, catalog, workers, access_log)

@@ -53,7 +53,6 @@ COMPLETION_WEIGHT = 4.0  # a completed name's score: this times its completion's
 COMPLETED_REWRITES = 3  # completions of the last word tried against the lay-terms rewrites
 CACHED_COMPLETIONS = 16_384  # as-you-type traffic repeats prefixes: walk each once
 CACHED_TERMS = 65_536  # one-word queries (immutable, shared)
-CACHED_PROFILES = 65_536  # codes' title words and fixed adjustments
 BROAD_PREFIX_CODES = (
     5_000  # codes holding a prefix's completions beyond which they are not BM25-scored
 )
@@ -93,7 +92,6 @@ class Searcher:
         # plain values the garbage collector stops tracking (a full collection walks every
         # tracked object: 100,000 fewer once the caches are full).
         self._word = functools.lru_cache(maxsize=CACHED_TERMS)(self._word_query)
-        self._profile = functools.lru_cache(maxsize=CACHED_PROFILES)(self._code_profile)
         self.speller = Speller.load(index_path(catalog.path))
         self.codes = {
             row[0]: CodeInfo(row[1], row[2], row[3], row[4], bool(row[5]), row[6], row[7])
@@ -106,6 +104,8 @@ class Searcher:
         self.shape_rules: dict[str, Callable[[CodeShape, SearchQuery], Iterator[Segment]]] = {
             "code": self._code_segments,
         }
+        # Per searcher, not on the class: a server that swaps in a new build frees the old one.
+        self._profile = functools.lru_cache(maxsize=65_536)(self._compute_profile)
 
     # --- public ------------------------------------------------------------------------------
     def search(self, query: SearchQuery) -> SearchResult:
@@ -545,7 +545,7 @@ class Searcher:
     def _status_adjustment(self, code_id: int) -> float:
         return -ranking.TERMINATED_PENALTY if self.codes[code_id].status != "active" else 0.0
 
-    def _code_profile(self, code_id: int) -> tuple[frozenset[str], float]:
+    def _compute_profile(self, code_id: int) -> tuple[frozenset[str], float]:
         """A code's title words that can count as extra, and its query-independent adjustment."""
         info = self.codes[code_id]
         stems = self.matcher.title_stems(code_id) - ranking.DEFAULT_MARKERS

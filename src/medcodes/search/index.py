@@ -379,6 +379,27 @@ def _ids_for(
     return found
 
 
+def index_matches(catalog: Path) -> bool:
+    """Whether the search index beside `catalog` was built from it (its recipe names the
+    catalog's build id): false in the instant between the two renames of a build.
+
+    Raises CatalogMissing when `catalog` itself is not a readable catalog.
+    """
+    try:
+        conn = sqlite3.connect(f"file:{catalog}?mode=ro", uri=True)
+        try:
+            row = conn.execute("SELECT value FROM meta WHERE key = 'build_id'").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        raise CatalogMissing(f"{catalog} is not a readable medcodes catalog ({exc})") from exc
+    try:
+        recipe = json.loads((index_path(catalog) / "recipe.json").read_text())
+    except (OSError, ValueError):
+        return False
+    return bool(row) and recipe.get("catalog_build_id") == row[0]
+
+
 def open_index(catalog: Path, build_id: str) -> tuple[tantivy.Index, dict[str, Any]]:
     """Open the index beside `catalog`, refusing one built from a different catalog."""
     path = index_path(catalog)

@@ -17,6 +17,7 @@ import re
 import sqlite3
 from collections import defaultdict
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -93,18 +94,36 @@ class _Docs:
     vocab: list[str]
 
 
+Pair = tuple[int, int, str, float, str]  # a `similar` row: code, neighbour, kind, score, detail
+
+
 def compute_similar(conn: sqlite3.Connection) -> list[str]:
     """Enricher: fill `similar` with same-drug and similar-wording pairs; no warnings."""
-    names = hcpcs_drug_names(conn)
-    conn.executemany("INSERT INTO similar VALUES (?,?,?,?,?)", same_drug_pairs(names))
-    docs = _documents(conn, names)
-    conn.executemany("INSERT INTO similar VALUES (?,?,?,?,?)", lexical_pairs(docs))
+    add_same_drug(conn)
+    return insert_pairs(conn, lexical_pairs(_documents(conn, hcpcs_drug_names(conn))))
+
+
+def add_same_drug(conn: sqlite3.Connection) -> list[str]:
+    """Enricher: the same-drug pairs (quick; the search index reads them for drug names)."""
+    return insert_pairs(conn, same_drug_pairs(hcpcs_drug_names(conn)))
+
+
+def wording_pairs(catalog: Path) -> list[Pair]:
+    """The similar-wording pairs of a written catalog, read-only: the slow half (TF-IDF over
+    every title), computed in a worker process while the search index is written."""
+    conn = sqlite3.connect(f"file:{catalog}?mode=ro", uri=True)
+    try:
+        return lexical_pairs(_documents(conn, hcpcs_drug_names(conn)))
+    finally:
+        conn.close()
+
+
+def insert_pairs(conn: sqlite3.Connection, pairs: list[Pair]) -> list[str]:
+    conn.executemany("INSERT INTO similar VALUES (?,?,?,?,?)", pairs)
     return []
 
 
-def same_drug_pairs(
-    names: dict[int, dict[str, str]],
-) -> list[tuple[int, int, str, float, str]]:
+def same_drug_pairs(names: dict[int, dict[str, str]]) -> list[Pair]:
     """Both directions of every pair of codes sharing a drug name; generic names score 1,
     brand names 0.9 (a brand may cover several generics)."""
     by_name: dict[str, list[int]] = defaultdict(list)
@@ -165,7 +184,7 @@ def _tokens(text: str, drop_numbers: bool) -> set[str]:
     return {t for t in words if t not in STOPWORDS and not (drop_numbers and t.isdigit())}
 
 
-def lexical_pairs(docs: _Docs) -> list[tuple[int, int, str, float, str]]:
+def lexical_pairs(docs: _Docs) -> list[Pair]:
     """Top-TOP_K similar-wording neighbours of each query code, and the reverse pairs."""
     weight = docs.idf**2
     lengths = np.diff(docs.indptr)

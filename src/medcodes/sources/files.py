@@ -9,10 +9,13 @@ from __future__ import annotations
 import gzip
 import hashlib
 import io
+import os
 import re
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import IO
 
@@ -82,3 +85,42 @@ def read_bytes(path: Path, member: str | None = None) -> bytes:
         if isinstance(exc, FileNotFoundError):
             raise
         raise SourceFormatError(path, None, f"cannot read: {exc}") from exc
+
+
+@dataclass(frozen=True, slots=True)
+class ReleaseFound:
+    """The release a file holds, as its content says (see `registry.CONTENT_KINDS`)."""
+
+    release: str  # one spelling everywhere: HCPCS "2026-07"
+    effective_date: date
+
+
+def readable_units(root: Path, extensions: tuple[str, ...]) -> Iterator[tuple[Path, str | None]]:
+    """(file, zip member or None) of every file under `root` (symlinks followed) that may hold
+    official data of the given extensions: plain, `.gz`, or inside a `.zip` archive.
+
+    Extensions only choose which files are worth opening; what a file holds is then read
+    from the file itself, so a renamed copy is found like the original.
+    """
+    for folder, _, names in sorted(os.walk(root, followlinks=True)):
+        for name in sorted(names):
+            path = Path(folder) / name
+            lower = name.lower()
+            if lower.endswith(".zip"):
+                yield from ((path, member) for member in _zip_members(path, extensions))
+            elif lower.removesuffix(".gz").endswith(extensions):
+                yield path, None
+
+
+def _zip_members(path: Path, extensions: tuple[str, ...]) -> list[str]:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = archive.namelist()
+    except (zipfile.BadZipFile, OSError):
+        return []  # not an archive after all: nothing to find in it
+    return [name for name in names if name.lower().endswith(extensions)]
+
+
+def exact_member(name: str) -> str:
+    """The `member` regex that picks exactly the zip member `name`."""
+    return "^" + re.escape(name) + "$"

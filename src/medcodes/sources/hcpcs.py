@@ -25,13 +25,14 @@ from __future__ import annotations
 
 import re
 import zipfile
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from medcodes.errors import SourceFormatError
-from medcodes.sources.files import open_text
+from medcodes.sources.files import ReleaseFound, open_text
 from medcodes.sources.hcpcs_fields import FIELD_TABLES
 
 HCPCS_MEMBER = r"ANWEB.*\.txt$"
@@ -98,6 +99,7 @@ _FIELDS: tuple[tuple[str, str, int, int], ...] = (
     ("ANEST_BU", "Anesthesia base units", 266, 268),
     ("ACTION_CD", "Action code", 293, 293),
 )
+ADMINISTRATIVE_FIELDS = tuple(name for name, *_ in _FIELDS)
 # Dates (YYYYMMDD) checked on every record; the last three become HcpcsRecord attributes.
 _DATES: tuple[tuple[str, int, int], ...] = (
     ("ASC_DT", 233, 240),
@@ -108,20 +110,56 @@ _DATES: tuple[tuple[str, int, int], ...] = (
 )
 
 
-def parse_hcpcs(path: Path) -> list[HcpcsRecord]:
+def parse_hcpcs(path: Path, member: str = HCPCS_MEMBER) -> list[HcpcsRecord]:
     """Every procedure and modifier record of an Alpha-Numeric HCPCS file, in file order.
 
-    `path` is the CMS zip (the `ANWEB` .txt member is read), a `.gz` or the plain .txt.
-    Raises SourceFormatError naming file and line for anything that does not fit the layout.
+    `path` is the CMS zip (the member matching regex `member` is read), a `.gz` or the plain
+    .txt. Raises SourceFormatError naming file and line for anything that does not fit the
+    layout.
     """
-    return [_build_record(path, group) for group in _record_groups(path)]
+    return [_build_record(path, group) for group in _record_groups(path, member)]
 
 
-def _record_groups(path: Path) -> list[list[tuple[int, str]]]:
+# A quarter's release dates its own changes (ACT EFF DT) on its first day; a few records
+# announce later quarters early (2018-01 holds one record each for 2018-04 and 2018-07), so a
+# quarter counts only when at least this many records take effect on it.
+RELEASE_MIN_RECORDS = 10
+QUARTER_MONTHS = (1, 4, 7, 10)
+_PREAMBLE_LINES = 40  # disclaimer lines before the first record (2018-2020 hold a few)
+
+
+def identify_release(path: Path, member: str | None = HCPCS_MEMBER) -> ReleaseFound | None:
+    """The release an Alpha-Numeric fixed-width file holds, or None if it is not one.
+
+    The records carry no release name, so the release is the latest quarter (January, April,
+    July, October 1) on which at least RELEASE_MIN_RECORDS records take effect (ACT EFF DT,
+    columns 277-284): the quarter whose changes the file brings. Stops after the first
+    lines of a file that holds no record; an unreadable file raises SourceFormatError.
+    """
+    effective: Counter[date] = Counter()
+    records = 0
+    for number, line in _numbered_lines(path, member):
+        if _RECORD_START.match(line) and len(line) >= _MIN_RECORD_LENGTH and line[10] in "37":
+            records += 1
+            day = _ymd(line[276:284])
+            if day is not None and day.day == 1 and day.month in QUARTER_MONTHS:
+                effective[day] += 1
+        elif not records and number >= _PREAMBLE_LINES:
+            return None
+    quarters = [day for day, count in effective.items() if count >= RELEASE_MIN_RECORDS]
+    return release_of_quarter(max(quarters)) if quarters else None
+
+
+def release_of_quarter(day: date) -> ReleaseFound:
+    """HCPCS releases are quarterly and named by their month of effect: 2026-07-01 -> 2026-07."""
+    return ReleaseFound(f"{day.year}-{day.month:02d}", day)
+
+
+def _record_groups(path: Path, member: str) -> list[list[tuple[int, str]]]:
     """The record lines of the file, grouped: a RIC 3/7 line followed by its continuations."""
     groups: list[list[tuple[int, str]]] = []
     number = 0
-    for number, line in _numbered_lines(path, HCPCS_MEMBER):
+    for number, line in _numbered_lines(path, member):
         if not line.strip() or (not groups and not _RECORD_START.match(line)):
             continue
         record = _check_line(path, number, line)
@@ -136,7 +174,7 @@ def _record_groups(path: Path) -> list[list[tuple[int, str]]]:
     return groups
 
 
-def _numbered_lines(path: Path, member: str) -> Iterator[tuple[int, str]]:
+def _numbered_lines(path: Path, member: str | None) -> Iterator[tuple[int, str]]:
     """(line number, line without its end-of-line) of a latin-1 text file; read errors named."""
     try:
         with open_text(path, member=member, encoding="latin-1") as fh:
@@ -197,32 +235,72 @@ def _check_continuation(
 
 def _build_record(path: Path, group: list[tuple[int, str]]) -> HcpcsRecord:
     number, line = group[0]
-    is_modifier = _FIRST_LINE[line[10]]
     line = _realign_asc_date(line)
-    dates = {name: _date(path, number, name, line[start - 1 : end]) for name, start, end in _DATES}
-    fields = tuple(_fields(path, number, line))
+    values = {name: line[start - 1 : end] for name, _, start, end in _FIELDS}
+    values.update((name, line[start - 1 : end]) for name, start, end in _DATES)
+    return record_from_values(
+        path,
+        number,
+        code_area=line[:5],
+        ric=line[10],
+        long_description=" ".join(text[11:_DESCRIPTION_END].strip() for _, text in group),
+        short_description=line[91:119],
+        values=values,
+        line=number,
+    )
+
+
+def record_from_values(
+    path: Path,
+    where: int | str,
+    *,
+    code_area: str,
+    ric: str,
+    long_description: str,
+    short_description: str,
+    values: Mapping[str, str],
+    line: int,
+) -> HcpcsRecord:
+    """A record from its layout values, however the file laid them out (fixed-width columns or
+    workbook cells): the one place fields are decoded and dates checked, so that both formats
+    of a release give equal records. `values` maps the layout's field names (`PRICE1`,
+    `ADD_DT`, ...) to raw text; `where` names the place for errors (a line number, or
+    "sheet S, row N"), `line` is the line or row number kept on the record."""
+    if ric not in _FIRST_LINE:
+        raise SourceFormatError(
+            path, where, f"unknown record identification code {ric!r} (layout: 3, 7)"
+        )
+    is_modifier = _FIRST_LINE[ric]
+    dates = {name: _date(path, where, name, values.get(name, "")) for name, _, _ in _DATES}
+    fields = tuple(_fields(path, where, values))
     return HcpcsRecord(
-        code=_code(path, number, line, is_modifier),
+        code=_code(path, where, code_area, is_modifier),
         is_modifier=is_modifier,
-        long_description=" ".join(text[11:_DESCRIPTION_END].strip() for _, text in group).strip(),
-        short_description=line[91:119].strip(),
+        long_description=_one_line(long_description),
+        short_description=_one_line(short_description),
         fields=fields,
         xrefs=tuple(f.value for f in fields if f.name.startswith("XREF")),
         add_date=dates["ADD_DT"],
         action_effective_date=dates["ACT_EFF_DT"],
         termination_date=dates["TERM_DT"],
-        action_code=line[292].strip(),
-        line=number,
+        action_code=values.get("ACTION_CD", "").strip(),
+        line=line,
     )
 
 
-def _code(path: Path, number: int, line: str, is_modifier: bool) -> str:
+def _one_line(text: str) -> str:
+    """A description with its spacing made plain: the fixed-width file joins its 80-column
+    pieces with one space where the workbook keeps the original double spaces."""
+    return " ".join(text.split())
+
+
+def _code(path: Path, where: int | str, code_area: str, is_modifier: bool) -> str:
     """Columns 1-5: a 5-character procedure code, or blanks and a 2-character modifier."""
     pattern = _MODIFIER_CODE if is_modifier else _PROCEDURE_CODE
-    if not pattern.fullmatch(line[:5]):
+    if not pattern.fullmatch(code_area):
         kind = "modifier (columns 4-5)" if is_modifier else "procedure code (columns 1-5)"
-        raise SourceFormatError(path, number, f"{line[:5]!r} is not a valid {kind}")
-    return line[:5].strip()
+        raise SourceFormatError(path, where, f"{code_area!r} is not a valid {kind}")
+    return code_area.strip()
 
 
 def _realign_asc_date(line: str) -> str:
@@ -233,22 +311,22 @@ def _realign_asc_date(line: str) -> str:
     return line
 
 
-def _fields(path: Path, number: int, line: str) -> Iterator[HcpcsField]:
-    for name, label, start, end in _FIELDS:
-        value = line[start - 1 : end].strip()
+def _fields(path: Path, where: int | str, values: Mapping[str, str]) -> Iterator[HcpcsField]:
+    for name, label, _, _ in _FIELDS:
+        value = values.get(name, "").strip()
         if value:
-            yield HcpcsField(name, label, value, _meaning(path, number, name, value))
+            yield HcpcsField(name, label, value, _meaning(path, where, name, value))
 
 
-def _meaning(path: Path, number: int, name: str, value: str) -> str:
+def _meaning(path: Path, where: int | str, name: str, value: str) -> str:
     """Words for a coded value; "" for a free-form field. Unknown codes are errors."""
     if name == "ANEST_BU" and not (value.isascii() and value.isdigit()):
-        raise SourceFormatError(path, number, f"anesthesia base units {value!r} is not a number")
+        raise SourceFormatError(path, where, f"anesthesia base units {value!r} is not a number")
     table = FIELD_TABLES.get(name)
     if table is None:
         return ""
     if value not in table:
-        raise SourceFormatError(path, number, f"unknown coded value {value!r} for field {name}")
+        raise SourceFormatError(path, where, f"unknown coded value {value!r} for field {name}")
     return table[value]
 
 
@@ -262,13 +340,13 @@ def _ymd(raw: str) -> date | None:
         return None
 
 
-def _date(path: Path, number: int, name: str, raw: str) -> date | None:
+def _date(path: Path, where: int | str, name: str, raw: str) -> date | None:
     """A YYYYMMDD field; blank is None."""
     if not raw.strip():
         return None
     parsed = _ymd(raw)
     if parsed is None:
-        raise SourceFormatError(path, number, f"invalid date {raw!r} in {name} (YYYYMMDD)")
+        raise SourceFormatError(path, where, f"invalid date {raw!r} in {name} (YYYYMMDD)")
     return parsed
 
 

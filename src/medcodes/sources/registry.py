@@ -1,22 +1,32 @@
 """Which official file is which release: the list the catalog is built from.
 
-Each entry names the publisher's file as downloaded (first candidate) and the staged
+Each `SOURCES` entry names the publisher's file as downloaded (first candidate) and the staged
 alternatives (`.gz` copies), relative to a sources folder laid out as CMS/CDC publish by
 product. `locate` resolves them in a folder; `fetch` downloads missing ones.
+
+Kinds in `CONTENT_KINDS` (the HCPCS quarterly files) are instead recognised by what a file
+holds, wherever it lies and whatever it is called: a new quarter's file dropped anywhere in
+the sources folder becomes a release on the next build, with no change here. Their `SOURCES`
+entries only say what to download.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
 
 from medcodes.errors import SourcesMissing
+from medcodes.sources.files import ReleaseFound, exact_member, readable_units
+from medcodes.sources.hcpcs import identify_release
+from medcodes.sources.hcpcs_workbook import identify_workbook
 
 
 class Kind(StrEnum):
     HCPCS = "hcpcs"
+    HCPCS_WORKBOOK = "hcpcs-workbook"
     HCPCS_NOTES = "hcpcs-notes"
     CM_ORDER = "icd10cm-order"
     CM_TABULAR = "icd10cm-tabular"
@@ -335,8 +345,49 @@ class Located:
     path: Path
 
 
-def locate(sources_dir: Path, sources: tuple[SourceFile, ...] = SOURCES) -> list[Located]:
-    """Resolve every registry entry in `sources_dir`; optional ones may be absent.
+# ===== Files recognised by content (issue 11) =============================================
+# (file, exact-member regex or None) -> the release the file holds, or None if not this kind.
+Identify = Callable[[Path, str | None], ReleaseFound | None]
+
+
+@dataclass(frozen=True, slots=True)
+class ContentKind:
+    """A kind of official file known by what it holds: its record layout, header or sheet
+    name, not its file name."""
+
+    kind: Kind
+    identify: Identify
+    extensions: tuple[str, ...]  # files and zip members worth opening (also inside .gz)
+    url: str  # where the publisher lists the releases
+    same_release_as: Kind | None = None  # another format of that kind's releases, used
+    # only for a release of which no file of that kind is found
+    required: bool = True
+
+
+HCPCS_RELEASES = (
+    "https://www.cms.gov/medicare/coding-billing/healthcare-common-procedure-system/"
+    "quarterly-update"
+)
+CONTENT_KINDS: tuple[ContentKind, ...] = (
+    ContentKind(Kind.HCPCS, identify_release, (".txt",), HCPCS_RELEASES),
+    ContentKind(
+        Kind.HCPCS_WORKBOOK,
+        identify_workbook,
+        (".xlsx",),
+        HCPCS_RELEASES,
+        same_release_as=Kind.HCPCS,
+        required=False,
+    ),
+)
+
+
+def locate(
+    sources_dir: Path,
+    sources: tuple[SourceFile, ...] = SOURCES,
+    content_kinds: tuple[ContentKind, ...] = CONTENT_KINDS,
+) -> list[Located]:
+    """Resolve every registry entry in `sources_dir` and recognise the files of
+    `content_kinds` in it; optional ones may be absent.
 
     Raises SourcesMissing listing every required file that is not there.
     """
@@ -345,9 +396,17 @@ def locate(sources_dir: Path, sources: tuple[SourceFile, ...] = SOURCES) -> list
             f"sources folder {sources_dir} does not exist; point --sources or MEDCODES_SOURCES "
             "at a folder holding the official CMS/CDC files"
         )
-    found: list[Located] = []
-    missing: list[str] = []
+    by_content = {content.kind for content in content_kinds}
+    found = recognise(sources_dir, content_kinds)
+    missing = [
+        f"an official {content.kind.value} file (any name; recognised by its content)"
+        for content in content_kinds
+        if content.required
+        and not any(_family(f.source.kind, content_kinds) == content.kind for f in found)
+    ]
     for source in sources:
+        if source.kind in by_content:
+            continue
         path = next(
             (sources_dir / c for c in source.candidates if (sources_dir / c).is_file()), None
         )
@@ -360,6 +419,55 @@ def locate(sources_dir: Path, sources: tuple[SourceFile, ...] = SOURCES) -> list
     if missing:
         raise SourcesMissing(f"missing official files in {sources_dir}: " + "; ".join(missing))
     return found
+
+
+def recognise(sources_dir: Path, content_kinds: tuple[ContentKind, ...]) -> list[Located]:
+    """One file per release of each content kind, found by what the files hold.
+
+    Where several files hold the same release (the CMS zip, its `.txt.gz`, the workbook
+    inside the zip), the first kind listed wins, then a member of a zip (the publisher's own
+    download) over a plain or gzipped file, then the path in sort order: the choice does not
+    depend on the order the disk lists files in.
+    """
+    extensions = tuple(sorted({ext for content in content_kinds for ext in content.extensions}))
+    candidates: list[tuple[tuple[object, ...], Located]] = []
+    for path, member in readable_units(sources_dir, extensions):
+        name = (member or path.name).lower().removesuffix(".gz")
+        for rank, content in enumerate(content_kinds):
+            if not name.endswith(content.extensions):
+                continue
+            pattern = exact_member(member) if member else None
+            release = content.identify(path, pattern)
+            if release is None:
+                continue
+            located = Located(_content_source(content, release, sources_dir, path, pattern), path)
+            order = (rank, member is None, str(path), member or "")
+            candidates.append((order, located))
+    chosen: dict[tuple[Kind, str], Located] = {}
+    for _, located in sorted(candidates, key=lambda pair: pair[0]):
+        key = (_family(located.source.kind, content_kinds), located.source.release)
+        chosen.setdefault(key, located)
+    return sorted(chosen.values(), key=lambda item: (item.source.kind, item.source.effective_date))
+
+
+def _family(kind: Kind, content_kinds: tuple[ContentKind, ...]) -> Kind:
+    """The kind whose releases a file of `kind` holds (a workbook holds HCPCS releases)."""
+    for content in content_kinds:
+        if content.kind == kind and content.same_release_as is not None:
+            return content.same_release_as
+    return kind
+
+
+def _content_source(
+    content: ContentKind, release: ReleaseFound, sources_dir: Path, path: Path, member: str | None
+) -> SourceFile:
+    try:
+        relative = str(path.relative_to(sources_dir))
+    except ValueError:
+        relative = str(path)
+    return SourceFile(
+        content.kind, release.release, release.effective_date, (relative,), content.url, member
+    )
 
 
 def missing_optional(

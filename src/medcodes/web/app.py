@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -11,10 +13,13 @@ from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from medcodes import __version__
+from medcodes.mcp.server import create_server, http_app
 from medcodes.settings import Settings
+from medcodes.web.cache import forget_builds
 from medcodes.web.cors import CrossOrigin
-from medcodes.web.deps import current_site
+from medcodes.web.deps import PINNED, live_site
 from medcodes.web.errors import install_error_handler
+from medcodes.web.live import LiveSite
 from medcodes.web.render import JSONOut
 from medcodes.web.routes import api, ctss, fhir, pages, probes
 from medcodes.web.site import open_site
@@ -34,7 +39,7 @@ SECURITY_HEADERS = [
     (b"x-frame-options", b"DENY"),
 ]
 CACHE_CONTROL = b"public, max-age=3600"
-UNCACHED = ("/-/ping", *probes.PROBES)
+UNCACHED = ("/-/ping", "/mcp", *probes.PROBES)
 
 
 class Edge:
@@ -51,8 +56,26 @@ class Edge:
         started = time.perf_counter()
         path = scope["path"]
         cacheable = scope["method"] in ("GET", "HEAD") and path not in UNCACHED
+        live = live_site(scope)
+        site = scope[PINNED] = live.acquire()  # this request's build, to its end
+        try:
+            status = await self._serve(scope, receive, send, site.etag.encode(), cacheable)
+        finally:
+            live.release(site)
+        if log.isEnabledFor(logging.INFO):
+            log.info(
+                "%s %s %d %.1fms",
+                scope["method"],
+                path,
+                status,
+                (time.perf_counter() - started) * 1000,
+            )
+
+    async def _serve(
+        self, scope: Scope, receive: Receive, send: Send, etag: bytes, cacheable: bool
+    ) -> int:
+        path = scope["path"]
         status = 500
-        etag = current_site(scope).etag.encode()
         if cacheable and _matches(scope, etag):
             status = 304
             await send(
@@ -76,14 +99,7 @@ class Edge:
                 await send(message)
 
             await self.app(scope, receive, send_with_headers)
-        if log.isEnabledFor(logging.INFO):
-            log.info(
-                "%s %s %d %.1fms",
-                scope["method"],
-                path,
-                status,
-                (time.perf_counter() - started) * 1000,
-            )
+        return status
 
 
 def _matches(scope: Scope, etag: bytes) -> bool:
@@ -94,9 +110,25 @@ def _matches(scope: Scope, etag: bytes) -> bool:
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
-    """The whole site over one catalog (MEDCODES_CATALOG unless `settings` says otherwise)."""
-    settings = settings or Settings()
-    site = open_site(settings)
+    """The whole site over one catalog (MEDCODES_CATALOG unless `settings` says otherwise),
+    switching to a new build of it when one is renamed into place (checked every
+    `reload_seconds`, MEDCODES_RELOAD_SECONDS, default 1, and on SIGHUP while the app runs),
+    with the MCP server's streamable HTTP endpoint at /mcp answering from the current build."""
+    chosen = settings or Settings()
+    live = LiveSite(
+        Path(chosen.catalog),
+        lambda: open_site(chosen),
+        forget=forget_builds,
+        interval=chosen.reload_seconds,
+    )
+    mcp = create_server(lambda: live.current.codes)
+    mcp_routes = http_app(mcp).routes
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        async with live.watching(), mcp.session_manager.run():
+            yield
+
     app = FastAPI(
         title="medcodes",
         version=__version__,
@@ -106,12 +138,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         default_response_class=JSONOut,
         docs_url=None,
         redoc_url=None,
+        lifespan=lifespan,
     )
-    app.state.site = site
+    app.state.live = live
     install_error_handler(app)
     for router in (pages.router, api.router, ctss.router, fhir.router, probes.router):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.router.routes.extend(mcp_routes)
     app.add_middleware(Edge)
-    app.add_middleware(CrossOrigin, origins=settings.cors_origins)  # outermost: 304s too
+    app.add_middleware(CrossOrigin, origins=chosen.cors_origins)  # outermost: 304s too
     return app

@@ -6,27 +6,26 @@ Shared by `/code/...` (HTML and `.json`), `/api/v1/codes/{code}` and FHIR `$look
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from medcodes.api import CodeView
+from medcodes.web.cache import per_build
 from medcodes.web.render import render_html
 from medcodes.web.site import Site
 
 CACHED_PAGES = 4096
 
 
-@lru_cache(maxsize=CACHED_PAGES)
+@per_build(CACHED_PAGES)
 def code_view(site: Site, code: str, system: str | None) -> CodeView:
     """The view of `code` (typed in any form) in `system` if given, else of the active one
     with the same code in other systems linked. UnknownCode carries close real codes."""
     return site.codes.code(code, system)
 
 
-@lru_cache(maxsize=CACHED_PAGES)
+@per_build(CACHED_PAGES)
 def code_html(site: Site, code: str, system: str | None) -> str:
     return render_html("code.html", site, code_view(site, code, system))
 
 
-@lru_cache(maxsize=CACHED_PAGES)
+@per_build(CACHED_PAGES)
 def code_json(site: Site, code: str, system: str | None) -> bytes:
     return code_view(site, code, system).to_json()

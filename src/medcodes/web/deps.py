@@ -7,13 +7,22 @@ from typing import Annotated
 from fastapi import Depends, Request
 from starlette.types import Scope
 
+from medcodes.web.live import LiveSite
 from medcodes.web.site import Site
+
+PINNED = "medcodes.site"  # scope key: the build a request started on (set by the Edge)
 
 
 def current_site(scope: Scope) -> Site:
-    """The Site (catalog build) the app serves now: the one place anything gets it from.
-    Starlette puts the app in every request's scope; a request keeps the Site it got."""
-    return scope["app"].state.site
+    """The Site (catalog build) this request is served from: the one place anything gets it
+    from. The Edge pins the current build when a request starts, so one request never mixes
+    two builds even if a new one is swapped in meanwhile (web/live.py)."""
+    pinned = scope.get(PINNED)
+    return pinned if pinned is not None else live_site(scope).current
+
+
+def live_site(scope: Scope) -> LiveSite[Site]:
+    return scope["app"].state.live
 
 
 async def get_site(request: Request) -> Site:

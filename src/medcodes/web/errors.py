@@ -12,6 +12,7 @@ from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
 from medcodes.errors import BadQuery, CatalogMissing, MedcodesError, NotFound, UnknownCode
+from medcodes.web.deps import current_site
 from medcodes.web.models import ErrorOut
 from medcodes.web.render import FHIROut, JSONOut, html_response
 
@@ -54,8 +55,7 @@ async def handle_error(request: Request, exc: Exception) -> Response:
         )
     if path.startswith(("/api/", "/-/")) or path.endswith(".json"):
         return JSONOut(error.model_dump(), status_code=error.status)
-    site = getattr(request.app.state, "site", None)
-    return html_response("error.html", site, error, status=error.status)
+    return html_response("error.html", current_site(request.scope), error, status=error.status)
 
 
 def install_error_handler(app: FastAPI) -> None:

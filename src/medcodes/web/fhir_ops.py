@@ -8,13 +8,13 @@ R4 model library (tests check them with fhir.resources and fhirclient).
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any
 
 from medcodes import __version__
 from medcodes.api import CodeView, Hit
 from medcodes.errors import BadQuery, NotFound, UnknownCode
 from medcodes.systems import FHIR_SYSTEMS, System, system_name
+from medcodes.web.cache import per_build
 from medcodes.web.codes import code_view
 from medcodes.web.searching import MAX_Q, run_search
 from medcodes.web.site import Site
@@ -235,7 +235,7 @@ def _boolean(value: Any) -> bool:
     raise BadQuery("activeOnly must be true or false")
 
 
-@lru_cache(maxsize=8)
+@per_build(8)
 def capability_statement(site: Site) -> dict[str, Any]:
     """The R4 CapabilityStatement: a terminology server for three code systems."""
     return {
@@ -271,7 +271,7 @@ def capability_statement(site: Site) -> dict[str, Any]:
     }
 
 
-@lru_cache(maxsize=8)
+@per_build(8)
 def terminology_capabilities(site: Site) -> dict[str, Any]:
     """The code systems and releases (versions) held, the current one the default."""
     versions: dict[str, list[str]] = {}

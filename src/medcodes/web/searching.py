@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from datetime import date
-from functools import lru_cache
 
 from medcodes.api import SearchResult
+from medcodes.web.cache import per_build
 from medcodes.web.site import Site
 
 MAX_Q = 200  # characters: no code or phrase is longer
 CACHED_SEARCHES = 16_384  # the catalog is immutable: a result stays right while served
 
 
-@lru_cache(maxsize=CACHED_SEARCHES)
+@per_build(CACHED_SEARCHES)
 def run_search(
     site: Site,
     text: str,

@@ -34,6 +34,10 @@ class Site:
     def etag(self) -> str:
         return f'W/"{self.build_id}"'
 
+    def close(self) -> None:
+        """Release the catalog file and explainer store; the index goes with the object."""
+        self.codes.close()
+
 
 def open_site(settings: Settings) -> Site:
     """Open the catalog and its search index now (CatalogMissing names the fix when absent).

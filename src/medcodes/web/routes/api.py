@@ -1,15 +1,16 @@
-"""JSON API: `/api/v1/search` and `/api/v1/codes/{code}`."""
+"""JSON API: `/api/v1/search`, `/api/v1/codes/{code}` and `/api/v1/diff`."""
 
 from __future__ import annotations
 
 from datetime import date
-from functools import lru_cache
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
 from starlette.responses import Response
 
 from medcodes.api import CodeView, code_url, parse_systems
+from medcodes.serial import to_json
+from medcodes.web.cache import per_build
 from medcodes.web.codes import code_json
 from medcodes.web.deps import SiteDep
 from medcodes.web.models import ErrorOut, HitOut, MatchOut, SearchOut
@@ -32,6 +33,13 @@ SystemParam = Annotated[
     ),
 ]
 CodeParam = Annotated[str, Path(max_length=40, description="A code in any form: J9039, e119.")]
+FromParam = Annotated[
+    str, Query(alias="from", max_length=20, description="A release: 2026-01, FY2026.")
+]
+ToParam = Annotated[str, Query(alias="to", max_length=20, description="Another release.")]
+DiffSystemParam = Annotated[
+    str | None, Query(max_length=20, description="HCPCS, HCPCS-MOD, ICD10CM or ICD10PCS.")
+]
 
 
 @router.get("/search", response_model=SearchOut, responses=ERRORS)
@@ -55,7 +63,7 @@ async def search(
     return JSONOut(search_json(site, q, *filters, facets, hcc_v28))
 
 
-@lru_cache(maxsize=CACHED_SEARCHES)
+@per_build(CACHED_SEARCHES)
 def search_json(
     site: Site,
     q: str,
@@ -116,3 +124,18 @@ async def code(site: SiteDep, code: CodeParam, system: SystemParam = None) -> Re
     """Everything the code page shows: descriptors, names, official fields decoded, notes,
     hierarchy, cross-references, history and the source file of each block."""
     return JSONOut(code_json(site, code.strip(), system))
+
+
+@router.get("/diff", responses=ERRORS)
+async def diff(
+    site: SiteDep, before: FromParam, after: ToParam, system: DiffSystemParam = None
+) -> Response:
+    """Codes added, ended and re-described from release `from` to release `to`, for `system`
+    or every system holding both (as `medcodes diff`); an unknown release is a 404 naming
+    the releases held."""
+    return JSONOut(diff_json(site, before, after, system))
+
+
+@per_build(256)
+def diff_json(site: Site, before: str, after: str, system: str | None) -> bytes:
+    return to_json(site.codes.diff(before, after, system))

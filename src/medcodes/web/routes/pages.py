@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query, Request
@@ -10,6 +9,7 @@ from starlette.responses import HTMLResponse, Response
 
 from medcodes.api import parse_systems
 from medcodes.systems import System, code_key, parse_system
+from medcodes.web.cache import per_build
 from medcodes.web.codes import code_html, code_json
 from medcodes.web.context import (
     BROWSE_PER_PAGE,
@@ -24,7 +24,14 @@ from medcodes.web.context import (
 from medcodes.web.deps import SiteDep
 from medcodes.web.models import ManifestOut
 from medcodes.web.render import JSONOut, html_response, render_html
-from medcodes.web.routes.api import CODE_RESPONSES, ERRORS, CodeParam
+from medcodes.web.routes.api import (
+    CODE_RESPONSES,
+    ERRORS,
+    CodeParam,
+    DiffSystemParam,
+    FromParam,
+    ToParam,
+)
 from medcodes.web.searching import MAX_Q, run_search
 from medcodes.web.site import Site
 
@@ -110,7 +117,7 @@ async def system_code_page(site: SiteDep, system: SystemPath, code: CodeParam) -
 PolicyPath = Annotated[str, Path(max_length=60, description="L33394, A52370, FEP-5.21.51")]
 
 
-@lru_cache(maxsize=1024)
+@per_build(1024)
 def _policy(site: Site, policy_id: str, page: int) -> str:
     listing = site.codes.policy(
         policy_id, limit=POLICY_CODES_PER_PAGE, offset=(page - 1) * POLICY_CODES_PER_PAGE
@@ -132,7 +139,7 @@ async def browse_index(site: SiteDep) -> HTMLResponse:
     return html_response("browse_index.html", site, list(System))
 
 
-@lru_cache(maxsize=1024)
+@per_build(1024)
 def _browse(site: Site, system: System, node: str | None, page: int) -> str:
     offset = (page - 1) * BROWSE_PER_PAGE
     branch = site.codes.browse(system, node, limit=BROWSE_PER_PAGE, offset=offset)
@@ -153,7 +160,7 @@ async def browse_node(
     return HTMLResponse(_browse(site, parse_system(system), code_key(code), page))
 
 
-@lru_cache(maxsize=256)
+@per_build(256)
 def _releases(site: Site, page: int) -> str:
     releases = sorted(site.codes.releases(), key=lambda r: r.effective_date, reverse=True)
     per_page = 5
@@ -168,7 +175,9 @@ def _releases(site: Site, page: int) -> str:
         f"/releases?page={page - 1}" if page > 1 else None,
         f"/releases?page={page + 1}" if len(releases) > page * per_page else None,
     )
-    return render_html("releases.html", site, context)
+    systems = sorted({r.system for r in releases})
+    diffs = [d for system in systems for d in site.codes.diffs(system)] if page == 1 else []
+    return render_html("releases.html", site, context, diffs=diffs)
 
 
 @router.get("/releases", responses=ERRORS)
@@ -177,7 +186,7 @@ async def releases(site: SiteDep, page: PageParam = 1) -> HTMLResponse:
     return HTMLResponse(_releases(site, page))
 
 
-@lru_cache(maxsize=1024)
+@per_build(1024)
 def _release(site: Site, system: System, release: str, event: str | None, page: int) -> str:
     changes = site.codes.release_changes(system, release)  # BadQuery names the known ones
     found = next(r for r in site.codes.releases(system) if r.release == release)
@@ -185,6 +194,19 @@ def _release(site: Site, system: System, release: str, event: str | None, page: 
         changes = {event: changes.get(event, [])}
     view = build_release_view(found, changes, BROWSE_PER_PAGE, page)
     return render_html("releases.html", site, ReleasesPage([view], page, None, None))
+
+
+@router.get("/releases/diff", responses=ERRORS)
+async def release_diff(
+    site: SiteDep, before: FromParam, after: ToParam, system: DiffSystemParam = None
+) -> HTMLResponse:
+    """Codes added, ended and re-described between two releases, each linked to its page."""
+    return HTMLResponse(_diff(site, before, after, system))
+
+
+@per_build(256)
+def _diff(site: Site, before: str, after: str, system: str | None) -> str:
+    return render_html("diff.html", site, site.codes.diff(before, after, system))
 
 
 @router.get("/releases/{system}/{release}", responses=ERRORS)
