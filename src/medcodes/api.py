@@ -167,6 +167,8 @@ class Medcodes(Maintenance):
         self._catalog.close()
         if self.__dict__.get("_explainers"):
             self._explainers.close()
+        if "_searcher" in self.__dict__:
+            self._searcher.close()
 
     @cached_property
     def _searcher(self) -> Searcher:

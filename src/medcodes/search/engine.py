@@ -108,6 +108,15 @@ class Searcher:
         self._profile = functools.lru_cache(maxsize=65_536)(self._compute_profile)
 
     # --- public ------------------------------------------------------------------------------
+    def close(self) -> None:
+        """Drop what refers back to this searcher (the per-instance caches and the shape
+        rules hold its bound methods: reference cycles), so a dropped searcher is freed at once,
+        even if its objects were frozen out of the garbage collector's way (gc.freeze, as
+        servers do)."""
+        for cycle in ("completions", "_word", "_profile", "shape_rules"):
+            vars(self).pop(cycle, None)
+        self.matcher.close()
+
     def search(self, query: SearchQuery) -> SearchResult:
         """Codes for what was typed, best first: exactly the page [offset, offset + limit) of
         one order that depends on the query only."""

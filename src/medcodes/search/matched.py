@@ -111,6 +111,10 @@ class Matcher:
             package,
         )
 
+    def close(self) -> None:
+        """Drop the cache of stems (a reference cycle through this matcher)."""
+        vars(self).pop("text_stems", None)
+
     def title_stems(self, code_id: int) -> frozenset[str]:
         return self.text_stems(self.codes[code_id].title)
 

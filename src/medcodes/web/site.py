@@ -44,8 +44,9 @@ def open_site(settings: Settings) -> Site:
 
     Then the garbage collector stops walking what loading made (gc.freeze): ~220,000
     long-lived objects that a full collection otherwise walked in the middle of some request,
-    50-350 ms each time (bench/fuzz.py). A caller that drops a Site for another should call
-    gc.unfreeze() before, so the old one's reference cycles can be collected."""
+    50-350 ms each time (bench/fuzz.py). A replaced build is still freed when dropped: once
+    closed it holds no reference cycle (Searcher.close), so reference counting frees it
+    (tests/web/test_live.py swaps 24 builds)."""
     codes = Medcodes(settings.catalog, preload=True)
     gc.freeze()
     manifest = codes.manifest
