@@ -24,10 +24,11 @@ build: $(BIN)/medcodes
 serve: $(BIN)/medcodes
 	$(BIN)/medcodes serve --catalog $(CATALOG)
 
-## browser: Debian's chromium for the page tests (Playwright drives it; nothing is downloaded)
+## browser: Debian's chromium for the page tests (Playwright drives it; nothing is downloaded),
+## wrk and nginx for the load and failover tests
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium wrk; }
+	@command -v chromium >/dev/null 2>&1 && command -v wrk >/dev/null 2>&1 && command -v nginx >/dev/null 2>&1 || { \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium wrk nginx; }
 
 ## clients: the real client libraries the browser tests load (npm ci from the lock file)
 $(CLIENTS)/node_modules/.package-lock.json: $(CLIENTS)/package-lock.json

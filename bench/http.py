@@ -18,21 +18,20 @@ import sys
 from pathlib import Path
 
 # Run as a script, this file's folder leads sys.path and `bench/http.py` would shadow the
-# standard library's `http` package that urllib imports: drop the folder first.
-sys.path = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).parent.resolve()]
+# standard library's `http` package that urllib imports: move the folder to the end (its
+# `loadgen` module is still found).
+BENCH = Path(__file__).parent.resolve()
+sys.path = [p for p in sys.path if Path(p or ".").resolve() != BENCH] + [str(BENCH)]
 
 import argparse  # noqa: E402
 import os  # noqa: E402
-import re  # noqa: E402
-import socket  # noqa: E402
 import statistics  # noqa: E402
 import subprocess  # noqa: E402
-import tempfile  # noqa: E402
 import time  # noqa: E402
 from urllib.parse import quote  # noqa: E402
 from urllib.request import urlopen  # noqa: E402
 
-from medcodes.catalog.read import Catalog  # noqa: E402
+from loadgen import free_port, rotating_script, run_wrk, sample_codes  # noqa: E402
 
 QUERIES = [
     "blincyto", "diabetes", "type 2 diabetes", "fracture of femur", "heart attack",
@@ -99,58 +98,6 @@ def _split(paths: list[str], parts: int) -> list[list[str]]:
     """Disjoint shares of `paths`, one per run."""
     size = len(paths) // parts
     return [paths[i * size : (i + 1) * size] for i in range(parts)]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def sample_codes(catalog: Path, count: int = 400) -> list[str]:
-    with Catalog(catalog) as cat:
-        codes, _ = cat.subtree("", limit=200_000)
-    step = max(1, len(codes) // count)
-    return [code.system + "/" + code.code for code in codes[::step]][:count]
-
-
-def rotating_script(paths: list[str]) -> str:
-    """A wrk Lua script requesting `paths` in turn."""
-    listed = ",".join(f'"{p}"' for p in paths)
-    return (
-        f"paths = {{{listed}}}\ni = 0\n"
-        "request = function()\n  i = i + 1\n"
-        '  return wrk.format("GET", paths[(i % #paths) + 1])\nend\n'
-    )
-
-
-def run_wrk(url: str, script: str | None, seconds: int, connections: int) -> dict[str, float]:
-    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url]
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
-        if script:
-            lua.write(script)
-            command[1:1] = ["-s", lua.name]
-    output = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 30).stdout
-    os.unlink(lua.name)
-    errors = sum(
-        int(n) for n in re.findall(r"(?:Non-2xx or 3xx responses|errors: .*?): (\d+)", output)
-    )
-    socket_errors = re.search(
-        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
-    )
-    if socket_errors:
-        errors += sum(int(n) for n in socket_errors.groups())
-    return {
-        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
-        "p50": _ms(re.search(r"50%\s+([\d.]+\w+)", output).group(1)),
-        "p99": _ms(re.search(r"99%\s+([\d.]+\w+)", output).group(1)),
-        "errors": errors,
-    }
-
-
-def _ms(text: str) -> float:
-    value, unit = re.match(r"([\d.]+)(\w+)", text).groups()
-    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
 def main() -> None:

@@ -114,3 +114,13 @@ def test_results_serialise_to_json_types(codes: Medcodes) -> None:
     ):
         data = answer.to_dict()
         assert json.loads(json.dumps(data)) == data
+
+
+def test_readiness_needs_an_open_catalog_and_a_warm_index(built_catalog: Path) -> None:
+    codes = Medcodes(built_catalog)
+    assert not codes.readiness().ready and codes.readiness().warmup_ms is None
+    assert codes.warm() > 0
+    assert codes.readiness().ready and codes.readiness().build_id == codes.manifest.build_id
+    codes.close()
+    closed = codes.readiness()
+    assert not closed.ready and not closed.catalog_open

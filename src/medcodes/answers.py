@@ -88,3 +88,15 @@ def parse_systems(value: str | Iterable[str] | None) -> tuple[str, ...]:
     if not all(isinstance(part, str) for part in parts):
         raise BadQuery("systems must be names: HCPCS, HCPCS-MOD, ICD10CM, ICD10PCS")
     return tuple(dict.fromkeys(parse_system(part).value for part in parts if part.strip()))
+
+
+@dataclass(frozen=True, slots=True)
+class Readiness(Serialisable):
+    """Whether a catalog can answer now (what `/-/ready` tells a load balancer or a roll-out):
+    its file answers a query and its search index is open and has run its warm-up searches."""
+
+    ready: bool
+    build_id: str
+    catalog_open: bool
+    index_warm: bool
+    warmup_ms: float | None  # how long the warm-up searches took; None before they ran

@@ -16,6 +16,8 @@ pyproject.toml): the types they need are re-exported here.
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import date
@@ -28,6 +30,7 @@ from medcodes.answers import (
     CodeHistory,
     CodePolicies,
     Manifest,
+    Readiness,
     SimilarCodes,
     parse_day,
     parse_systems,
@@ -116,6 +119,7 @@ __all__ = [
     "PcsValue",
     "PolicyCodes",
     "PolicyLink",
+    "Readiness",
     "Release",
     "SearchResult",
     "SeventhBuilder",
@@ -147,6 +151,9 @@ def build_ready(catalog: str | Path) -> bool:
 MAX_CODE_CHARS = 40  # no code is longer; longer input is a mistake, not a code
 MAX_VALIDATE = 1000  # codes per validate() call
 MAX_OFFSET = 1_000_000  # past every code there is: a deeper page is a mistake
+# One search of each path the engine has (words, a code, a code prefix, a typo): a server runs
+# them before it listens, so its first users do not pay for loading the index.
+WARMUP_QUERIES = ("diabetes", "E11.9", "0DT", "J9039", "pnuemonia")
 
 
 class Medcodes(Maintenance):
@@ -155,7 +162,8 @@ class Medcodes(Maintenance):
     `path` defaults as on the command line: MEDCODES_CATALOG, else the per-user data dir;
     a missing or foreign file raises CatalogMissing saying how to build one. `explainers`
     is the generated-explainer store (default: beside the catalog; absent is fine).
-    `preload=True` opens the search index now (servers) rather than on the first search.
+    `preload=True` opens the search index and warms it now (servers: see `warm()`) rather than
+    on the first search.
     Close it, or use it as a context manager.
 
     >>> mc = Medcodes()
@@ -175,8 +183,9 @@ class Medcodes(Maintenance):
         self.path = Path(settings.catalog)  # type: ignore[arg-type]
         self._catalog = Catalog(self.path)
         self._store_path = Path(explainers) if explainers else default_store_path(self.path)
+        self._warmup_ms: float | None = None
         if preload:
-            _ = self._searcher
+            self.warm()
 
     def __enter__(self) -> Medcodes:
         return self
@@ -191,12 +200,47 @@ class Medcodes(Maintenance):
         self._catalog.close()
         if self.__dict__.get("_explainers"):
             self._explainers.close()
+        if "_searcher" in self.__dict__:
+            self._searcher.close()
 
     @cached_property
     def _searcher(self) -> Searcher:
         from medcodes.search.engine import Searcher
 
         return Searcher(self._catalog)
+
+    def warm(self) -> float:
+        """Open the search index and run one search of each kind (words, a code, a code
+        prefix, a typo) so that none of the first real searches pays for loading; returns the
+        milliseconds it took (also in `readiness()`)."""
+        started = time.perf_counter()
+        for text in WARMUP_QUERIES:
+            self.search(text)
+        self._warmup_ms = round((time.perf_counter() - started) * 1000, 1)
+        return self._warmup_ms
+
+    def readiness(self) -> Readiness:
+        """Whether this catalog can answer now: its file answers a query (checked on every
+        call) and its search index is warm (`warm()` has run).
+
+        >>> mc.warm() > 0
+        True
+        >>> mc.readiness().ready
+        True
+        """
+        try:
+            build_id = self._catalog.meta().get("build_id", "")
+            catalog_open = True
+        except sqlite3.Error:  # closed, or the file became unreadable
+            build_id, catalog_open = "", False
+        index_warm = self._warmup_ms is not None
+        return Readiness(
+            ready=catalog_open and index_warm,
+            build_id=build_id,
+            catalog_open=catalog_open,
+            index_warm=index_warm,
+            warmup_ms=self._warmup_ms,
+        )
 
     @cached_property
     def _explainers(self) -> ExplainerStore | None:

@@ -288,3 +288,10 @@ def test_code_only_and_words_only(searcher: Searcher) -> None:
     assert "J9039" not in codes(searcher, "J9039", match="words")
     under = codes(searcher, "diabetes", code_prefix="E10", limit=20)
     assert under and all(code.startswith("E10") for code in under)
+
+
+def test_a_repeated_word_is_searched_once(searcher: Searcher) -> None:
+    once = searcher.search(SearchQuery("fracture femur ", limit=20))
+    repeated = searcher.search(SearchQuery("fracture fracture femur femur fracture ", limit=20))
+    assert [h.code for h in repeated.hits] == [h.code for h in once.hits]
+    assert repeated.total == once.total

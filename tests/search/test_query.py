@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from medcodes.search.lay_terms import load_lay_terms, phrase_key
-from medcodes.search.model import MAX_QUERY_CHARS
+from medcodes.search.model import MAX_QUERY_CHARS, MAX_WORDS
 from medcodes.search.query import code_shapes, normalise, plan, rewrite
 
 
@@ -57,3 +57,18 @@ def test_plan_never_raises(text: str) -> None:
 def test_normalise_strips_controls_and_accents() -> None:
     assert normalise("Se\u0301zary\x00\x07 syndrome\n") == "sezary syndrome"
     assert normalise("x" * 10_000) == "x" * MAX_QUERY_CHARS
+
+
+def test_plan_searches_the_first_words_only() -> None:
+    """The work bound: at most MAX_WORDS words; the word being typed is open only when it
+    is really the last one typed, not the last one kept."""
+    words = ["fracture", "femur", "left", "closed", "initial", "encounter", "displaced"] * 4
+    long = plan(" ".join(words))
+    assert long.words == tuple(words[:MAX_WORDS])
+    assert long.open_words == ()
+    assert plan(" ".join(words[:5])).open_words == (4,)
+
+
+def test_a_repeated_prefix_is_expanded_once() -> None:
+    assert plan("0 0 0 0", prefix="all").open_words == (0, 3)
+    assert plan("knee pain knee pain", prefix="all").open_words == (0, 1, 3)

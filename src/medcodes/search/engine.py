@@ -52,6 +52,7 @@ MAX_DROP_ONE_WORDS = 6  # longer queries fall back to any word
 COMPLETION_WEIGHT = 4.0  # a completed name's score: this times its completion's weight (0-1)
 COMPLETED_REWRITES = 3  # completions of the last word tried against the lay-terms rewrites
 CACHED_COMPLETIONS = 16_384  # as-you-type traffic repeats prefixes: walk each once
+CACHED_TERMS = 65_536  # one-word queries (immutable, shared)
 BROAD_PREFIX_CODES = (
     5_000  # codes holding a prefix's completions beyond which they are not BM25-scored
 )
@@ -87,6 +88,10 @@ class Searcher:
         self.searcher = self.index.searcher()
         self.analyzer = analyzer()
         self.completions = functools.lru_cache(maxsize=CACHED_COMPLETIONS)(self._complete)
+        # Caches of this instance, not of the class: their keys hold no `self`, so they are
+        # plain values the garbage collector stops tracking (a full collection walks every
+        # tracked object: 100,000 fewer once the caches are full).
+        self._word = functools.lru_cache(maxsize=CACHED_TERMS)(self._word_query)
         self.speller = Speller.load(index_path(catalog.path))
         self.codes = {
             row[0]: CodeInfo(row[1], row[2], row[3], row[4], bool(row[5]), row[6], row[7])
@@ -103,6 +108,15 @@ class Searcher:
         self._profile = functools.lru_cache(maxsize=65_536)(self._compute_profile)
 
     # --- public ------------------------------------------------------------------------------
+    def close(self) -> None:
+        """Drop what refers back to this searcher (the per-instance caches and the shape
+        rules hold its bound methods: reference cycles), so a dropped searcher is freed at once,
+        even if its objects were frozen out of the garbage collector's way (gc.freeze, as
+        servers do)."""
+        for cycle in ("completions", "_word", "_profile", "shape_rules"):
+            vars(self).pop(cycle, None)
+        self.matcher.close()
+
     def search(self, query: SearchQuery) -> SearchResult:
         """Codes for what was typed, best first: exactly the page [offset, offset + limit) of
         one order that depends on the query only."""
@@ -136,7 +150,9 @@ class Searcher:
         wanted = self._wanted(words) if walk.hits else None
         by_id = {self._code_id(package): package for package in packages}
         hits = (
-            [self.matcher.hit(c, wanted, by_id.get(c.code_id)) for c in walk.hits] if wanted else []
+            [self.matcher.hit(c, wanted, by_id.get(c.code_id), i) for i, c in enumerate(walk.hits)]
+            if wanted
+            else []
         )
         message = None if hits or query.offset else f"No codes match {plan.text!r}."
         if not hits and plan.ndcs and not query.offset:
@@ -290,7 +306,7 @@ class Searcher:
         if typed:
             clauses = [
                 self._word_any(words.stems[w], WORD_FIELDS if w in open_words else TEXT_FIELDS)
-                for w in required(tuple(typed))
+                for w in dict.fromkeys(required(tuple(typed)))  # a repeated word counts once
             ]
             found = [clause for clause in clauses if clause is not None]
             queries.append(_all(found) if found and len(found) == len(clauses) else None)
@@ -337,7 +353,11 @@ class Searcher:
         if not plan.open_words:
             return None
         clauses: list[tuple[tantivy.Occur, tantivy.Query]] = []
+        seen: set[tuple[str, bool]] = set()  # a repeated word counts once
         for position, word in enumerate(plan.words):
+            if (word, position in plan.open_words) in seen:
+                continue
+            seen.add((word, position in plan.open_words))
             if position in plan.open_words:
                 completions = self._completion_query(words.completions.get(position, ()))
                 if completions is None:
@@ -490,8 +510,7 @@ class Searcher:
     def _known(self, stem: str) -> bool:
         return any(self.searcher.doc_freq(field, stem) for field in TEXT_FIELDS)
 
-    @functools.lru_cache(maxsize=65_536)  # noqa: B019 - one Searcher per process, kept for life
-    def _word(self, stem: str, fields: tuple[str, ...]) -> tantivy.Query:
+    def _word_query(self, stem: str, fields: tuple[str, ...]) -> tantivy.Query:
         """One word in any of `fields`, weighted by field (queries are immutable: shared)."""
         return tantivy.Query.disjunction_max_query(
             [

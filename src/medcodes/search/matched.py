@@ -15,6 +15,13 @@ from medcodes.search.index import TEXT_FIELDS, bag_forms, exact_forms
 from medcodes.search.model import Hit, Match
 from medcodes.search.paging import Candidate
 
+# Rules that run only when no code has the words in full (ranking.FALLBACK_BELOW): a stored
+# name rarely holds them, and looking through every name of every hit for one was most of the
+# work of a 1,000-hit page. Only the first hits of a page are looked through (every hit of the
+# pages the web API serves); later ones name their title.
+FALLBACK_RULES = frozenset({"some words", "fuzzy"})
+SEARCHED_FALLBACK_HITS = 100
+CACHED_TEXTS = 65_536
 FIELD_NAMES = {
     "title": "title",
     "drug": "drug name",
@@ -73,14 +80,24 @@ class Matcher:
         self.searcher = searcher
         self.analyzer = analyzer
         self.codes = codes
+        # Index terms repeat across codes. A cache of this instance: keys without `self` are
+        # values the garbage collector does not track (see Searcher).
+        self.text_stems = functools.lru_cache(maxsize=CACHED_TEXTS)(self._text_stems)
 
-    def hit(self, candidate: Candidate, wanted: Wanted, package: NdcPackage | None = None) -> Hit:
-        """The hit for a candidate; an NDC query's hit carries the package it named."""
+    def hit(
+        self,
+        candidate: Candidate,
+        wanted: Wanted,
+        package: NdcPackage | None = None,
+        position: int = 0,
+    ) -> Hit:
+        """The hit for a candidate (at `position` in its page); an NDC query's hit carries
+        the package it named."""
         info = self.codes[candidate.code_id]
         matched = (
             Match(candidate.rule, "ASP NDC-HCPCS crosswalk", package.summary)
             if package is not None
-            else self._match(candidate, wanted, info)
+            else self._match(candidate, wanted, info, position)
         )
         return Hit(
             info.system,
@@ -94,21 +111,26 @@ class Matcher:
             package,
         )
 
+    def close(self) -> None:
+        """Drop the cache of stems (a reference cycle through this matcher)."""
+        vars(self).pop("text_stems", None)
+
     def title_stems(self, code_id: int) -> frozenset[str]:
         return self.text_stems(self.codes[code_id].title)
 
-    @functools.lru_cache(maxsize=65_536)  # noqa: B019 - one per Searcher, kept for life
-    def text_stems(self, text: str) -> frozenset[str]:
-        """Stems of a title or stored name (index terms repeat across codes)."""
+    def _text_stems(self, text: str) -> frozenset[str]:
+        """Stems of a title or stored name."""
         return frozenset(self.analyzer.analyze(text))
 
-    def _match(self, candidate: Candidate, wanted: Wanted, info: CodeInfo) -> Match:
+    def _match(self, candidate: Candidate, wanted: Wanted, info: CodeInfo, position: int) -> Match:
         """Which field made the hit: the title, else the first name holding every word."""
         rule = candidate.rule
         if rule == "lay phrase":
             return Match(rule, "lay term", candidate.via)
         if rule in ("exact code", "code prefix") or candidate.address is None:
             return Match(rule, "code", info.code)
+        if rule in FALLBACK_RULES and position >= SEARCHED_FALLBACK_HITS:
+            return Match(rule, "title", info.title)
         whole = rule in ("exact synonym", "completed name")
         if rule == "exact synonym" and exact_forms(info.title, "title") & wanted.forms:
             return Match("exact title", "title", info.title)

@@ -8,7 +8,12 @@ from datetime import date
 from medcodes.catalog.billing import NdcPackage
 from medcodes.serial import Serialisable
 
+# The work one query may do is bounded whatever is typed (docs/search.md, "Work bound";
+# bench/fuzz.py prints the slowest of 100,000 hostile queries): its length, its words (each
+# searched once), and the expansions of words being typed (completion.MAX_COMPLETIONS each)
+# and of unknown words (one spelling correction each).
 MAX_QUERY_CHARS = 200  # longer input is cut: no code or phrase is that long
+MAX_WORDS = 16  # the first words are searched, the rest left out: a pasted title still matches
 MAX_LIMIT = 1000  # one page; deeper pages come by offset
 # Which words match as word prefixes: the one being typed (the last, unless a space or a
 # punctuation mark follows it), every word (NLM's Clinical Table Search Service), or none.

@@ -13,7 +13,7 @@ from datetime import date
 from medcodes.errors import BadQuery
 from medcodes.ndc import ndc11_candidates
 from medcodes.search.lay_terms import WORD, phrase_codes, phrase_key, rewrites, rewrites_starting
-from medcodes.search.model import MAX_QUERY_CHARS, PREFIX_MODES, CodeShape, QueryPlan
+from medcodes.search.model import MAX_QUERY_CHARS, MAX_WORDS, PREFIX_MODES, CodeShape, QueryPlan
 from medcodes.systems import code_key
 
 # One token a person may type for a code: J9039, e11.9, E11., 0DTJ4ZZ, LT, J90*, E11-.
@@ -118,7 +118,8 @@ def plan(text: str, prefix: str = "last") -> QueryPlan:
     normal = normalise(raw)
     if not normal:
         return QueryPlan("", (), (), (), (), message="Type a code or some words to search.")
-    words = tuple(WORD.findall(normal))
+    found = WORD.findall(normal)
+    words = tuple(found[:MAX_WORDS])
     shapes = code_shapes(normal)
     alternatives: list[tuple[str, ...]] = [words] if words else []
     rewritten, notes = rewrite(words)
@@ -135,22 +136,28 @@ def plan(text: str, prefix: str = "last") -> QueryPlan:
         tuple(notes),
         message,
         lay_phrases(words),
-        open_words=open_positions(raw, words, prefix),
+        open_words=open_positions(raw, words, prefix, typing=len(found) <= MAX_WORDS),
         ndcs=ndc11_candidates(normal),
     )
 
 
-def open_positions(raw: str, words: tuple[str, ...], prefix: str) -> tuple[int, ...]:
+def open_positions(
+    raw: str, words: tuple[str, ...], prefix: str, typing: bool = True
+) -> tuple[int, ...]:
     """Which words match as prefixes: the last one while it is being typed (nothing follows
-    it: no space, no punctuation), or, in mode "all", every word that is not a small word."""
+    it: no space, no punctuation; and `typing`: it is the last word typed, not the last one
+    kept of a longer query), or, in mode "all", every word that is not a small word, each
+    word once (a repeated prefix expands to the same completions)."""
     if prefix not in PREFIX_MODES:
         raise BadQuery(f"prefix must be one of {', '.join(PREFIX_MODES)}")
     if not words or prefix == "none":
         return ()
-    last_open = raw[-1:].isalnum()
+    last_open = typing and raw[-1:].isalnum()
     positions = [len(words) - 1] if last_open else []
     if prefix == "all":
-        positions = [i for i, word in enumerate(words[:-1]) if word not in STOPWORDS] + positions
+        first = {word: i for i, word in reversed(list(enumerate(words)))}
+        opened = [i for i, word in enumerate(words[:-1]) if word not in STOPWORDS]
+        positions = [i for i in opened if first[words[i]] == i] + positions
     return tuple(positions)
 
 

@@ -21,7 +21,7 @@ from medcodes.web.deps import PINNED, live_site
 from medcodes.web.errors import install_error_handler
 from medcodes.web.live import LiveSite
 from medcodes.web.render import JSONOut
-from medcodes.web.routes import api, coder, ctss, fhir, pages
+from medcodes.web.routes import api, coder, ctss, fhir, pages, probes
 from medcodes.web.site import open_site
 
 log = logging.getLogger("medcodes.web.access")
@@ -39,7 +39,7 @@ SECURITY_HEADERS = [
     (b"x-frame-options", b"DENY"),
 ]
 CACHE_CONTROL = b"public, max-age=3600"
-UNCACHED = ("/-/ping", "/mcp")
+UNCACHED = ("/-/ping", "/mcp", *probes.PROBES)
 
 
 class Edge:
@@ -142,7 +142,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.live = live
     install_error_handler(app)
-    for router in (pages.router, api.router, ctss.router, fhir.router, coder.pages, coder.api):
+    routers = (pages.router, api.router, ctss.router, fhir.router, coder.pages, coder.api)
+    for router in (*routers, probes.router):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.router.routes.extend(mcp_routes)
