@@ -88,8 +88,8 @@ async def test_search_finds_blincyto_first_and_cites(client: Client) -> None:
     assert (first["system"], first["code"]) == ("HCPCS", "J9039")
     assert first["matched"] == {"rule": "exact synonym", "field": "drug name", "text": "Blincyto"}
     assert first["resource"] == "medcodes://code/HCPCS/J9039"
-    assert answer["cite"]["releases"]["HCPCS"] == "2026-01" and answer["cite"]["catalog"]
-    assert [s["name"] for s in answer["cite"]["sources"]] == ["hcpcs-2026-01"]
+    assert answer["cite"]["releases"]["HCPCS"] == "2026-07" and answer["cite"]["catalog"]
+    assert [s["name"] for s in answer["cite"]["sources"]] == ["hcpcs-workbook-2026-07"]
 
 
 async def test_search_filters(client: Client) -> None:
@@ -148,7 +148,7 @@ async def test_validate_codes_by_dates(client: Client) -> None:
     assert ended["verdict"] == "ended" and ended["valid_to"] == "2015-12-31"
     assert ended["message"] == "C9449 ended on 2015-12-31"
     cited = {s["name"] for s in answer["cite"]["sources"]}
-    assert cited == {"icd10cm-order-FY2027", "hcpcs-2026-01"}
+    assert cited == {"icd10cm-order-FY2027", "hcpcs-workbook-2026-07"}
 
 
 async def test_related_policies(client: Client) -> None:
@@ -166,7 +166,7 @@ async def test_similar_codes_and_history(client: Client) -> None:
     history = (await call(client, "code_history", code="C9449"))["history"]
     events = [(e["event"], e["effective_date"]) for e in history["events"]]
     assert events == [("added", "2015-04-01"), ("terminated", "2015-12-31")]
-    assert history["events"][1]["basis"] == "TERM DT in hcpcs-2026-01"
+    assert history["events"][1]["basis"] == "TERM DT in hcpcs-workbook-2026-07"
 
 
 async def test_code_page_resource_is_markdown(client: Client) -> None:
