@@ -102,7 +102,7 @@ def test_v5200_says_medicare_does_not_cover_it(catalog: Catalog) -> None:
         'statute"; statute reference 1862A7).'
     )
     assert summary.provenance is not None
-    assert "january-2026-alpha-numeric-hcpcs-file.zip" in summary.provenance.label()
+    assert "HCPC2026_JUL_ANWEB_06172026.xlsx" in summary.provenance.label()
 
 
 def test_home_infusion_setting_and_s_code_coverage(catalog: Catalog) -> None:
