@@ -15,11 +15,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from medcodes.catalog.load_coder_tables import NO_CODE
 from medcodes.catalog.read import Catalog, SourceFile
 from medcodes.errors import NotFound
 from medcodes.serial import Serialisable
 from medcodes.systems import System, code_key, icd10cm_official
+
+NO_CODE = "--"  # a table cell without a code, as the Table of Drugs prints it (written so)
 
 MAX_FILTER_WORDS = 8
 _WORD = re.compile(r"[^\W_]+")  # letters and digits, any script

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from medcodes.catalog.coder_tables import NO_CODE
 from medcodes.catalog.rows import Loaded, TermRow
 from medcodes.catalog.sources_read import manifest_row, of_kind
 from medcodes.sources import icd10pcs
@@ -65,7 +66,6 @@ BOOKS: dict[Kind, BookKind] = {
     ),
 }
 SYSTEM = System.ICD10CM.value
-NO_CODE = "--"  # a table cell without a code, as the Table of Drugs prints it
 ROWIDS_PER_BOOK = 10_000_000  # coder_words rowids: book number x this + heading number
 _NOT_WORD = re.compile(r"[^0-9a-z]+")
 _PARENTHESES = re.compile(r"\([^)]*\)")
