@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from medcodes.catalog.read import Catalog
@@ -49,3 +54,29 @@ def test_same_drug_pairs_are_symmetric_and_skip_class_words() -> None:
     names |= {10 + n: {"insulin": "generic"} for n in range(41)}
     pairs = {(a, b): (score, name) for a, b, _kind, score, name in same_drug_pairs(names)}
     assert pairs == {(1, 2): (1.0, "bevacizumab"), (2, 1): (1.0, "bevacizumab")}
+
+
+SAME_DRUG_DETAILS = """
+import sqlite3, sys
+from medcodes.catalog.drug_names import hcpcs_drug_names
+from medcodes.similar.build import same_drug_pairs
+conn = sqlite3.connect(f"file:{sys.argv[1]}?mode=ro", uri=True)
+print(sorted(same_drug_pairs(hcpcs_drug_names(conn))))
+"""
+
+
+def test_same_drug_details_do_not_depend_on_the_hash_seed(built_catalog: Path) -> None:
+    """Two builds of the same files give the same catalog: a biosimilar's title names two
+    generics (cemiplimab-rwlc, cemiplimab) and the one a pair cites must not follow the
+    order of a set, which changes with each process's hash seed."""
+    details = {
+        subprocess.run(
+            [sys.executable, "-c", SAME_DRUG_DETAILS, str(built_catalog)],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+        for seed in ("1", "2")
+    }
+    assert len(details) == 1

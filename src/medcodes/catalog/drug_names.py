@@ -55,7 +55,7 @@ def hcpcs_drug_names(conn: sqlite3.Connection) -> dict[int, dict[str, str]]:
     for code_id, title in conn.execute(
         "SELECT id, long_title FROM codes WHERE system = 'HCPCS' AND kind = 'code'"
     ):
-        for name in generic_names(title):
+        for name in sorted(generic_names(title)):  # a set's order varies with the hash seed
             names[code_id][name] = "generic"
     marks = ",".join("?" * (len(_GENERIC_SOURCES) + len(_BRAND_SOURCES)))
     for code_id, term, source in conn.execute(
