@@ -21,13 +21,14 @@ Download = Callable[[str, int, int | None], None]  # file name, bytes done, size
 def build_steps() -> dict[str, Any]:
     """The parts of a full build beyond the code sets, as `build_catalog` keywords:
     `extra_steps` (loaders), `enrichers` (tables computed from the written catalog),
-    `background` (rows computed from it in a worker while `derived` is written, inserted
-    after) and `derived` (artifacts beside the catalog, swapped in with it)."""
+    `derived` (artifacts beside the catalog, written in a worker, swapped in with it),
+    `alongside` (tables no derived artifact reads, computed meanwhile) and `background` (rows
+    computed in a worker meanwhile, inserted after)."""
     from medcodes.catalog.knowledge import KnowledgeStep
     from medcodes.catalog.load_billing import BillingStep
     from medcodes.catalog.load_coder_tables import CoderTablesStep
     from medcodes.catalog.load_policies import PoliciesStep
-    from medcodes.search.index import prepare_index
+    from medcodes.search.index import prepare_index, swap_in_index
     from medcodes.similar.build import add_same_drug, insert_pairs, wording_pairs
 
     policies = PoliciesStep()  # one per build: load() keeps what write() inserts
@@ -45,12 +46,15 @@ def build_steps() -> dict[str, Any]:
             ("policies", policies.write),
             ("same-drug codes", add_same_drug),
             ("billing facts", billing.write),
+        ),
+        # the search index reads none of these tables: written while it is (in a worker)
+        "alongside": (
             ("coder tables", coder_tables.write),
             ("knowledge links", knowledge.write),
         ),
         # computed in a worker process while the search index is written
         "background": (("similar wording", (wording_pairs, insert_pairs)),),
-        "derived": (("search index", prepare_index),),
+        "derived": (("search index", (prepare_index, swap_in_index)),),
     }
 
 

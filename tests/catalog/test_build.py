@@ -6,6 +6,7 @@ import gc
 import gzip
 import io
 import os
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -36,6 +37,18 @@ def test_published_counts(cat: Catalog) -> None:
     assert (fy26.codes, fy26.billable) == (98_186, 74_719)
     pcs = release(cat, "ICD10PCS", "FY2026")
     assert (pcs.billable, pcs.codes - pcs.billable) == (79_115, 914)
+
+
+def test_catalog_is_one_file_again(built_catalog: Path) -> None:
+    """The build writes in WAL mode while workers write the search index from the catalog; what
+    it renames into place is a plain one-file database, with nothing left beside it."""
+    conn = sqlite3.connect(f"file:{built_catalog}?mode=ro", uri=True)
+    try:
+        assert conn.execute("PRAGMA journal_mode").fetchone() == ("delete",)
+    finally:
+        conn.close()
+    assert not list(built_catalog.parent.glob(f"{built_catalog.name}.tmp*"))
+    assert not list(built_catalog.parent.glob(f"{built_catalog.name}-*"))
 
 
 def test_manifest_names_every_file_with_sha256(cat: Catalog) -> None:

@@ -3,9 +3,10 @@
 A failed build (bad source, failed check) leaves the previous catalog byte-for-byte as it was.
 
 Both cores work: the code-set loaders run in worker processes (each parses its own files;
-results are merged in `STEPS` order, so the file does not depend on which finished first),
-and `background` steps compute from the written catalog in a worker while the search index
-is written from it. Nothing writes the catalog while it is being read.
+results are merged in `STEPS` order, so the file does not depend on which finished first);
+then the derived artifacts (the search index) and `background` steps are computed from the
+written catalog in workers while `alongside` enrichers add tables they do not read. The
+catalog is in WAL mode meanwhile, so those readers see it as it was when they started.
 """
 
 from __future__ import annotations
@@ -46,9 +47,9 @@ STEPS: tuple[tuple[str, Loader], ...] = (
     ("drug names", load_drugs),
 )
 Progress = Callable[[str], None]
-# A derived artifact (the search index): given the checked temporary catalog and the final
-# path, write itself aside and return the step that swaps it in after the catalog.
-Derive = Callable[[Path, Path], Callable[[], None]]
+# A derived artifact (the search index): (write it aside from the temporary catalog, given the
+# final path, in a worker process; swap it in beside the final path after the catalog).
+Derive = tuple[Callable[[Path, Path], None], Callable[[Path], None]]
 # An enricher adds tables computed from the written catalog (similar codes); returns warnings.
 Enrich = Callable[[sqlite3.Connection], list[str]]
 # A background step: (compute rows from the written catalog file, in a worker process while
@@ -78,21 +79,23 @@ def build_catalog(
     derived: tuple[tuple[str, Derive], ...] = (),
     enrichers: tuple[tuple[str, Enrich], ...] = (),
     background: tuple[tuple[str, Background], ...] = (),
+    alongside: tuple[tuple[str, Enrich], ...] = (),
 ) -> BuildReport:
     """Build `target` from the official files in `sources_dir`, atomically.
 
     `progress` is called with the name of each step as it starts (the CLI draws the bar);
     `extra_steps` lets later features (policies) add loaders without touching this module;
     they run in this process (they may keep state for their enricher), while the workers
-    parse. `derived` artifacts are written from the written catalog, aside, and swapped in only
-    after it passed its checks; `background` steps (slow and stateless) compute meanwhile.
+    parse. `derived` artifacts are written from the written catalog, aside, in workers, and
+    swapped in only after it passed its checks; `background` steps (slow and stateless) compute
+    meanwhile, and `alongside` enrichers add tables that neither reads.
     """
     started = time.perf_counter()
     notify = progress or (lambda _step: None)
     located = locate(sources_dir)
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_name(target.name + ".tmp")
-    temporary.unlink(missing_ok=True)
+    _remove(temporary)
     missing = [
         f"{source.name}: {' or '.join(source.candidates)}" for source in missing_optional(located)
     ]
@@ -102,25 +105,26 @@ def build_catalog(
         try:
             notify("writing catalog")
             _write(temporary, loaded, enrichers, notify, missing)
-            jobs = [
-                (name, store, pool.submit(compute, temporary))
-                for name, (compute, store) in background
-            ]
-            swaps = []
-            for name, derive in derived:
-                notify(f"writing {name}")
-                swaps.append(derive(temporary, target))
+            swaps, jobs = _meanwhile(
+                pool, temporary, target, loaded, notify, derived, background, alongside
+            )
             _finish(temporary, loaded, jobs, notify)
             notify("checking catalog")
             counts = check_catalog(temporary, loaded)
             os.replace(temporary, target)
             for swap_in in swaps:
-                swap_in()
+                swap_in(target)
         finally:
-            temporary.unlink(missing_ok=True)
+            _remove(temporary)
     seconds = time.perf_counter() - started
     log.info("built %s in %.1f s", target, seconds)
     return BuildReport(target, seconds, counts, loaded.warnings)
+
+
+def _remove(catalog: Path) -> None:
+    """Delete a temporary catalog with the WAL files a failed build may have left beside it."""
+    for path in (catalog, *(catalog.with_name(catalog.name + end) for end in ("-wal", "-shm"))):
+        path.unlink(missing_ok=True)
 
 
 @contextmanager
@@ -197,16 +201,47 @@ def _write(
         conn.close()
 
 
-def _finish(
+Job = tuple[str, Callable[[sqlite3.Connection, Any], list[str]], Future[Any]]
+
+
+def _meanwhile(
+    pool: Executor,
     path: Path,
+    target: Path,
     loaded: Loaded,
-    jobs: list[tuple[str, Callable[[sqlite3.Connection, Any], list[str]], Future[Any]]],
     notify: Progress,
-) -> None:
-    """Insert what the background steps computed, then the warnings and planner statistics."""
+    derived: tuple[tuple[str, Derive], ...],
+    background: tuple[tuple[str, Background], ...],
+    alongside: tuple[tuple[str, Enrich], ...],
+) -> tuple[list[Callable[[Path], None]], list[Job]]:
+    """Write the derived artifacts and compute the background rows in workers, reading the
+    catalog, while the `alongside` enrichers add their tables to it; returns the swaps of the
+    written artifacts and the background jobs, still running."""
     conn = sqlite3.connect(path)
     try:
-        conn.execute("PRAGMA journal_mode = OFF")
+        conn.execute("PRAGMA journal_mode = WAL")  # readers keep their view while this writes
+        conn.execute("PRAGMA synchronous = OFF")
+        writing = [
+            (name, swap, pool.submit(write, path, target)) for name, (write, swap) in derived
+        ]
+        jobs = [(name, store, pool.submit(compute, path)) for name, (compute, store) in background]
+        for name, enrich in alongside:
+            notify(f"computing {name}")
+            loaded.warnings.extend(enrich(conn))
+        conn.commit()
+        for name, _, job in writing:
+            notify(f"writing {name}")
+            job.result()
+    finally:
+        conn.close()
+    return [swap for _, swap, _ in writing], jobs
+
+
+def _finish(path: Path, loaded: Loaded, jobs: list[Job], notify: Progress) -> None:
+    """Insert what the background steps computed, then the warnings and planner statistics;
+    the catalog leaves WAL mode once they are in (one file again, to be renamed into place)."""
+    conn = sqlite3.connect(path)
+    try:
         conn.execute("PRAGMA synchronous = OFF")
         for name, store, job in jobs:
             notify(f"computing {name}")
@@ -215,6 +250,7 @@ def _finish(
         notify("analyzing catalog")
         conn.execute("ANALYZE")  # query planner statistics; no VACUUM: nothing was deleted
         conn.commit()
+        conn.execute("PRAGMA journal_mode = DELETE")  # every reader is done: fold the WAL in
     finally:
         conn.close()
 

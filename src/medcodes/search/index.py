@@ -13,7 +13,7 @@ import re
 import shutil
 import sqlite3
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date
 from itertools import combinations
 from pathlib import Path
@@ -198,22 +198,25 @@ def day_number(value: date | str | None, default: int) -> int:
     return day.toordinal()
 
 
-def prepare_index(built: Path, final: Path) -> Callable[[], None]:
-    """Write the index of catalog `built` beside where it will live (`final`), aside;
-    returns the step that swaps it in once the catalog itself has been swapped."""
+def prepare_index(built: Path, final: Path) -> None:
+    """Write the index of catalog `built` beside where it will live (`final`), aside: a build
+    runs this in a worker process; `swap_in_index` puts it in place after the catalog."""
+    write_index(built, _aside(index_path(final)))
+
+
+def swap_in_index(final: Path) -> None:
+    """Replace the index beside catalog `final` with the one `prepare_index` wrote aside."""
     target = index_path(final)
-    temporary = target.with_name(target.name + ".tmp")
-    write_index(built, temporary)
+    old = target.with_name(target.name + ".old")
+    shutil.rmtree(old, ignore_errors=True)
+    if target.exists():
+        target.rename(old)
+    _aside(target).rename(target)
+    shutil.rmtree(old, ignore_errors=True)
 
-    def swap_in() -> None:
-        old = target.with_name(target.name + ".old")
-        shutil.rmtree(old, ignore_errors=True)
-        if target.exists():
-            target.rename(old)
-        temporary.rename(target)
-        shutil.rmtree(old, ignore_errors=True)
 
-    return swap_in
+def _aside(target: Path) -> Path:
+    return target.with_name(target.name + ".tmp")
 
 
 def write_index(catalog: Path, directory: Path) -> int:
