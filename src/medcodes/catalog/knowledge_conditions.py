@@ -134,6 +134,13 @@ class ConditionIndex:
             self._add_head(node)
         for term, code_id in inclusion_terms:
             self._add_title(term, code_id)
+        # the titles the cancer rule reads, with their sites as its names say them
+        self._malignant = [
+            (entry, frozenset(SITE_ADJECTIVES.get(w, w) for w in entry.complement))
+            for entry in self._heads.get("neoplasm", ())
+            if not entry.nested and entry.bare_head == MALIGNANT_NEOPLASM
+        ]
+        self._head_words_of: dict[int, tuple[str, ...]] = {}
 
     # --- building -----------------------------------------------------------------------
     def _heading_words(self, heading: str) -> tuple[tuple[str, ...], frozenset[str]]:
@@ -225,10 +232,7 @@ class ConditionIndex:
         site = {SITE_ADJECTIVES.get(w, w) for w in name.words - CANCER_WORDS}
         if len(site) == len(name.words) or not site:
             return
-        for entry in self._heads.get("neoplasm", ()):
-            if entry.nested or entry.bare_head != MALIGNANT_NEOPLASM:
-                continue
-            said = {SITE_ADJECTIVES.get(w, w) for w in entry.complement}
+        for entry, said in self._malignant:
             if site <= said and entry.site_head & site:
                 node = self.nodes[entry.node_id]
                 evidence = f'ICD-10-CM title of {node.code} "{node.title}" names that site'
@@ -249,7 +253,9 @@ class ConditionIndex:
         pending = list(self.children.get(code_id, ()))
         while pending:
             node_id = pending.pop()
-            head = _head_words(self.nodes[node_id].title)
+            head = self._head_words_of.get(node_id)
+            if head is None:  # codes under a category are walked again for each link to it
+                head = self._head_words_of[node_id] = _head_words(self.nodes[node_id].title)
             if name & set(head) and head[-1] not in allowed:
                 continue
             if restating and not self.nodes[node_id].title.casefold().startswith(stem):
