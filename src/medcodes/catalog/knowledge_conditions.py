@@ -41,6 +41,8 @@ SITE_CONNECTORS = frozenset(
      "with", "upper", "lower", "specified", "unspecified", "rib", "limb", "at", "degree",
      "first", "second", "third"}
 )  # fmt: skip
+# What may stand before the condition in a site title's head ("displaced fracture", "left").
+SITE_PREMODIFIERS = SAFE_PREMODIFIERS | LATERALITY
 CANCER_WORDS = frozenset({"cancer"})
 MALIGNANT_NEOPLASM = ("malignant", "neoplasm")
 # Too broad to anchor a link: the Neoplasms chapter holds benign tumours too.
@@ -222,8 +224,8 @@ class ConditionIndex:
         if not order:
             return
         for entry in self._heads.get(order[-1], ()):
-            premodifiers = set(entry.head) - name.words
-            if name.words <= set(entry.head) and premodifiers <= SAFE_PREMODIFIERS | LATERALITY:
+            head = set(entry.head)
+            if name.words <= head and head - name.words <= SITE_PREMODIFIERS:
                 node = self.nodes[entry.node_id]
                 evidence = f'ICD-10-CM title of {node.code} "{node.title}" names it'
                 yield Anchor(entry.node_id, SITE, name, evidence)
