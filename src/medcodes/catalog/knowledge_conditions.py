@@ -86,6 +86,7 @@ class _Head:
 
     node_id: int
     head: tuple[str, ...]  # "displaced fracture"
+    head_set: frozenset[str]  # the same words, compared with each name looked up
     complement: frozenset[str]  # the site words after "of"
     nested: bool  # a second "of" ("of skin of breast")
     site_head: frozenset[str]  # the organ the sites end on
@@ -187,7 +188,7 @@ class ConditionIndex:
             return
         if head and said and not said & NEGATING_WORDS:
             nested = not only_sites or " of " in complement.removeprefix(" of ")
-            entry = _Head(node.id, head, said, nested, _site_head(complement))
+            entry = _Head(node.id, head, frozenset(head), said, nested, _site_head(complement))
             self._heads[head[-1]].append(entry)
 
     # --- looking up ---------------------------------------------------------------------
@@ -224,8 +225,7 @@ class ConditionIndex:
         if not order:
             return
         for entry in self._heads.get(order[-1], ()):
-            head = set(entry.head)
-            if name.words <= head and head - name.words <= SITE_PREMODIFIERS:
+            if name.words <= entry.head_set and entry.head_set - name.words <= SITE_PREMODIFIERS:
                 node = self.nodes[entry.node_id]
                 evidence = f'ICD-10-CM title of {node.code} "{node.title}" names it'
                 yield Anchor(entry.node_id, SITE, name, evidence)
@@ -249,10 +249,12 @@ class ConditionIndex:
         codes under it. `restating`: only codes whose title starts with the header's (an
         index entry giving "C92.0-" means its remission states; one giving "E71.5-" leaves
         open which of the peroxisomal disorders below it)."""
+        pending = list(self.children.get(code_id, ()))
+        if not pending:  # most anchors are codes with nothing below
+            return
         title = self.nodes[code_id].title
         allowed = name | set(words(title))
         stem = title.casefold().removesuffix(", unspecified")
-        pending = list(self.children.get(code_id, ()))
         while pending:
             node_id = pending.pop()
             head = self._head_words_of.get(node_id)
