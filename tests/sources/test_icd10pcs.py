@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gzip
-import time
 import zipfile
 from pathlib import Path
 
@@ -32,10 +31,9 @@ def tables_2026(pcs_dir: Path) -> dict[str, PcsTable]:
     return {table.prefix: table for table in parse_tables(pcs_dir / "icd10pcs_tables_2026.xml.gz")}
 
 
-def test_tables_2026_parse_fast_and_match_order_file_headers(pcs_dir: Path) -> None:
-    started = time.perf_counter()
+def test_tables_2026_match_order_file_headers(pcs_dir: Path) -> None:
+    """(Their parse time is a figure of bench/tabular.py, not a timed assertion.)"""
     tables = parse_tables(pcs_dir / "icd10pcs_tables_2026.xml.gz")
-    assert time.perf_counter() - started < 3
     headers = [
         r.code for r in parse_order_file(pcs_dir / "icd10pcs_order_2026.txt.gz") if not r.billable
     ]
@@ -44,14 +42,12 @@ def test_tables_2026_parse_fast_and_match_order_file_headers(pcs_dir: Path) -> N
 
 
 @pytest.mark.parametrize("year", [2025, 2026])
-def test_every_billable_code_decodes_quickly(pcs_dir: Path, year: int) -> None:
+def test_every_billable_code_decodes(pcs_dir: Path, year: int) -> None:
     tables = {t.prefix: t for t in parse_tables(pcs_dir / f"icd10pcs_tables_{year}.xml.gz")}
     order = pcs_dir / f"icd10pcs_order_{year}.txt.gz"
     codes = [record.code for record in parse_order_file(order) if record.billable]
     assert len(codes) == {2025: 78_948, 2026: 79_115}[year]
-    started = time.perf_counter()
     decoded = [decode_code(tables, code) for code in codes]
-    assert time.perf_counter() - started < 3
     assert all(
         "".join(v.char for v in values) == code for values, code in zip(decoded, codes, strict=True)
     )

@@ -41,6 +41,8 @@ SITE_CONNECTORS = frozenset(
      "with", "upper", "lower", "specified", "unspecified", "rib", "limb", "at", "degree",
      "first", "second", "third"}
 )  # fmt: skip
+# What may stand before the condition in a site title's head ("displaced fracture", "left").
+SITE_PREMODIFIERS = SAFE_PREMODIFIERS | LATERALITY
 CANCER_WORDS = frozenset({"cancer"})
 MALIGNANT_NEOPLASM = ("malignant", "neoplasm")
 # Too broad to anchor a link: the Neoplasms chapter holds benign tumours too.
@@ -84,6 +86,7 @@ class _Head:
 
     node_id: int
     head: tuple[str, ...]  # "displaced fracture"
+    head_set: frozenset[str]  # the same words, compared with each name looked up
     complement: frozenset[str]  # the site words after "of"
     nested: bool  # a second "of" ("of skin of breast")
     site_head: frozenset[str]  # the organ the sites end on
@@ -134,6 +137,13 @@ class ConditionIndex:
             self._add_head(node)
         for term, code_id in inclusion_terms:
             self._add_title(term, code_id)
+        # the titles the cancer rule reads, with their sites as its names say them
+        self._malignant = [
+            (entry, frozenset(SITE_ADJECTIVES.get(w, w) for w in entry.complement))
+            for entry in self._heads.get("neoplasm", ())
+            if not entry.nested and entry.bare_head == MALIGNANT_NEOPLASM
+        ]
+        self._head_words_of: dict[int, tuple[str, ...]] = {}
 
     # --- building -----------------------------------------------------------------------
     def _heading_words(self, heading: str) -> tuple[tuple[str, ...], frozenset[str]]:
@@ -178,7 +188,7 @@ class ConditionIndex:
             return
         if head and said and not said & NEGATING_WORDS:
             nested = not only_sites or " of " in complement.removeprefix(" of ")
-            entry = _Head(node.id, head, said, nested, _site_head(complement))
+            entry = _Head(node.id, head, frozenset(head), said, nested, _site_head(complement))
             self._heads[head[-1]].append(entry)
 
     # --- looking up ---------------------------------------------------------------------
@@ -215,8 +225,7 @@ class ConditionIndex:
         if not order:
             return
         for entry in self._heads.get(order[-1], ()):
-            premodifiers = set(entry.head) - name.words
-            if name.words <= set(entry.head) and premodifiers <= SAFE_PREMODIFIERS | LATERALITY:
+            if name.words <= entry.head_set and entry.head_set - name.words <= SITE_PREMODIFIERS:
                 node = self.nodes[entry.node_id]
                 evidence = f'ICD-10-CM title of {node.code} "{node.title}" names it'
                 yield Anchor(entry.node_id, SITE, name, evidence)
@@ -225,10 +234,7 @@ class ConditionIndex:
         site = {SITE_ADJECTIVES.get(w, w) for w in name.words - CANCER_WORDS}
         if len(site) == len(name.words) or not site:
             return
-        for entry in self._heads.get("neoplasm", ()):
-            if entry.nested or entry.bare_head != MALIGNANT_NEOPLASM:
-                continue
-            said = {SITE_ADJECTIVES.get(w, w) for w in entry.complement}
+        for entry, said in self._malignant:
             if site <= said and entry.site_head & site:
                 node = self.nodes[entry.node_id]
                 evidence = f'ICD-10-CM title of {node.code} "{node.title}" names that site'
@@ -243,13 +249,17 @@ class ConditionIndex:
         codes under it. `restating`: only codes whose title starts with the header's (an
         index entry giving "C92.0-" means its remission states; one giving "E71.5-" leaves
         open which of the peroxisomal disorders below it)."""
+        pending = list(self.children.get(code_id, ()))
+        if not pending:  # most anchors are codes with nothing below
+            return
         title = self.nodes[code_id].title
         allowed = name | set(words(title))
         stem = title.casefold().removesuffix(", unspecified")
-        pending = list(self.children.get(code_id, ()))
         while pending:
             node_id = pending.pop()
-            head = _head_words(self.nodes[node_id].title)
+            head = self._head_words_of.get(node_id)
+            if head is None:  # codes under a category are walked again for each link to it
+                head = self._head_words_of[node_id] = _head_words(self.nodes[node_id].title)
             if name & set(head) and head[-1] not in allowed:
                 continue
             if restating and not self.nodes[node_id].title.casefold().startswith(stem):
