@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import tantivy
 
@@ -53,6 +53,7 @@ COMPLETION_WEIGHT = 4.0  # a completed name's score: this times its completion's
 COMPLETED_REWRITES = 3  # completions of the last word tried against the lay-terms rewrites
 CACHED_COMPLETIONS = 16_384  # as-you-type traffic repeats prefixes: walk each once
 CACHED_TERMS = 65_536  # one-word queries (immutable, shared)
+CACHED_FILTERS = 1_024  # filter combinations (an endpoint sends one or a few)
 BROAD_PREFIX_CODES = (
     5_000  # codes holding a prefix's completions beyond which they are not BM25-scored
 )
@@ -92,6 +93,8 @@ class Searcher:
         # plain values the garbage collector stops tracking (a full collection walks every
         # tracked object: 100,000 fewer once the caches are full).
         self._word = functools.lru_cache(maxsize=CACHED_TERMS)(self._word_query)
+        # A search stems the same words several times, and keystrokes share their words.
+        self._stems = functools.lru_cache(maxsize=CACHED_TERMS)(self._words_stems)
         self.speller = Speller.load(index_path(catalog.path))
         self.codes = {
             row[0]: CodeInfo(row[1], row[2], row[3], row[4], bool(row[5]), row[6], row[7])
@@ -106,6 +109,8 @@ class Searcher:
         }
         # Per searcher, not on the class: a server that swaps in a new build frees the old one.
         self._profile = functools.lru_cache(maxsize=65_536)(self._compute_profile)
+        # Each segment of a search is filtered alike, and an endpoint's filters rarely change.
+        self._conditions = functools.lru_cache(maxsize=CACHED_FILTERS)(self._make_conditions)
 
     # --- public ------------------------------------------------------------------------------
     def close(self) -> None:
@@ -113,7 +118,8 @@ class Searcher:
         rules hold its bound methods: reference cycles), so a dropped searcher is freed at once,
         even if its objects were frozen out of the garbage collector's way (gc.freeze, as
         servers do)."""
-        for cycle in ("completions", "_word", "_profile", "shape_rules"):
+        cycles = ("completions", "_word", "_stems", "_profile", "_conditions", "shape_rules")
+        for cycle in cycles:
             vars(self).pop(cycle, None)
         self.matcher.close()
 
@@ -207,7 +213,7 @@ class Searcher:
             "exact synonym": "names",
             "same words": "names",
         }.get(segment.rule, "words")
-        found = conditions(query, self.schema, kind, with_system)
+        found = self._conditions(_filters_of(query), kind, with_system)
         if not found:
             return segment
         combined = tantivy.Query.boolean_query(
@@ -216,6 +222,12 @@ class Searcher:
         return Segment(
             segment.rule, combined, segment.ranked, segment.weight, segment.bonus, segment.via
         )
+
+    def _make_conditions(
+        self, filters: SearchQuery, kind: str, with_system: bool
+    ) -> list[tantivy.Query]:
+        """The index conditions of filter set `kind` (queries are immutable: shared)."""
+        return conditions(filters, self.schema, kind, with_system)
 
     def _code_segments_of(
         self, plan: QueryPlan, query: SearchQuery, packages: list[NdcPackage]
@@ -503,7 +515,8 @@ class Searcher:
     def _any_term(self, field: str, values: list[str]) -> tantivy.Query:
         return any_term(self.schema, field, values)
 
-    def _stems(self, words: tuple[str, ...]) -> tuple[str, ...]:
+    def _words_stems(self, words: tuple[str, ...]) -> tuple[str, ...]:
+        """The stems of the words every match needs (see `_stems`, its cache)."""
         content = required(tuple(words))
         return tuple(dict.fromkeys(s for w in content for s in self.analyzer.analyze(w)))
 
@@ -604,6 +617,12 @@ def _all(queries: list[tantivy.Query]) -> tantivy.Query:
     if len(queries) == 1:
         return queries[0]
     return tantivy.Query.boolean_query([(Must, q) for q in queries])
+
+
+def _filters_of(query: SearchQuery) -> SearchQuery:
+    """The query without what filters never read (the text, the page, facets): the key of
+    the conditions cache, equal for every keystroke sent to one endpoint."""
+    return replace(query, text="", limit=1, offset=0, facets=False)
 
 
 def _ms(started: float) -> float:
