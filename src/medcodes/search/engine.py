@@ -291,11 +291,12 @@ class Searcher:
         alternatives = [a for a in (self._stems(w) for w in plan.alternatives) if a]
         if not alternatives:
             return
-        forms = sorted({exact_form(" ".join(w)) for w in plan.alternatives})
-        yield Segment("exact synonym", self._any_term("exact", forms), weight=0.0)
+        forms = self._indexed("exact", {exact_form(" ".join(w)) for w in plan.alternatives})
+        if forms:
+            yield Segment("exact synonym", self._any_term("exact", forms), weight=0.0)
         if not words.typed_whole:
             alternatives = [self._stems(w) for w in plan.alternatives[1:]]
-        bags = sorted({bag_form(stems) for stems in alternatives if stems})
+        bags = self._indexed("exact", {bag_form(stems) for stems in alternatives if stems})
         if bags:
             yield Segment("same words", self._any_term("exact", bags), weight=0.0)
         whole = self._whole_words(words)
@@ -338,12 +339,14 @@ class Searcher:
             return None
         head = plan.words[:-1]
         named = [((*head, c.word), c.weight) for c in words.completions.get(last, ())]
+        names = [*named, *words.rewritten]
+        forms = [(exact_form(" ".join(name)), weight) for name, weight in names]
         queries = [
             tantivy.Query.const_score_query(
-                tantivy.Query.term_query(self.schema, "exact", exact_form(" ".join(name))),
-                weight,
+                tantivy.Query.term_query(self.schema, "exact", form), weight
             )
-            for name, weight in [*named, *words.rewritten]
+            for form, weight in forms
+            if self.searcher.doc_freq("exact", form)
         ]
         return _any(queries) if queries else None
 
@@ -511,6 +514,11 @@ class Searcher:
 
     def _known_word(self, word: str) -> bool:
         return all(self._known(stem) for stem in self.analyzer.analyze(word))
+
+    def _indexed(self, field: str, values: set[str]) -> list[str]:
+        """The values the index holds in `field`, sorted: a name no code has cannot match,
+        and a segment of none is not searched at all (most keystrokes are no whole name)."""
+        return sorted(value for value in values if self.searcher.doc_freq(field, value))
 
     def _any_term(self, field: str, values: list[str]) -> tantivy.Query:
         return any_term(self.schema, field, values)
