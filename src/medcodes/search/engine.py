@@ -188,17 +188,21 @@ class Searcher:
 
     # --- segments ----------------------------------------------------------------------------
     def _walk(self, query: SearchQuery, asked: set[str]) -> Walk:
-        def score(segment: Segment, engine: float, code_id: int) -> float:
+        def score(segment: Segment, engines: list[float], code_ids: list[int]) -> list[float]:
             base = ranking.RULES[segment.rule] + segment.bonus
             if not segment.ranked:
-                return base + engine
-            adjustment = (
-                self._status_adjustment(code_id)
+                return [base + engine for engine in engines]
+            adjust: Callable[[int], float] = (
+                self._status_adjustment
                 if segment.rule == "exact code"
-                else self._adjustment(code_id, asked)
+                else functools.partial(self._adjustment, asked=asked)
             )
+            weight = segment.weight
             # Rounded as shown: equal shown scores are ordered by system and code.
-            return round(base + segment.weight * engine + adjustment, 3)
+            return [
+                round(base + weight * engine + adjust(code_id), 3)
+                for engine, code_id in zip(engines, code_ids, strict=True)
+            ]
 
         def order_key(code_id: int) -> tuple[str, str]:
             info = self.codes[code_id]
