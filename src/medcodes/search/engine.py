@@ -133,12 +133,13 @@ class Searcher:
         if plan.message and not plan.code_shapes:
             return SearchResult(query.text, 0, _ms(started), [], {}, plan.message, None, plan)
         words = self._words(plan)
+        filters = _filters_of(query)
         walk = self._walk(query, words.asked)
         used: list[Segment] = []
 
         def add(segments: Iterable[Segment]) -> None:
             for segment in segments:
-                walk.add(self._filtered(segment, query, True))
+                walk.add(self._filtered(segment, filters, True))
                 used.append(segment)
 
         packages = packages_for_ndcs(self.catalog, plan.ndcs) if plan.ndcs else []
@@ -152,7 +153,7 @@ class Searcher:
         if words_wanted and not any(walk.sizes.get(rule) for rule in WORD_RULES):
             did_you_mean, fallbacks = self._fallbacks(words, query)
             add(fallbacks)
-        counted = self._facets(used, query) if query.facets else {}
+        counted = self._facets(used, filters) if query.facets else {}
         wanted = self._wanted(words) if walk.hits else None
         by_id = {self._code_id(package): package for package in packages}
         hits = (
@@ -182,7 +183,8 @@ class Searcher:
         started = time.perf_counter()
         walk = self._walk(query, set())
         every = tantivy.Query.term_query(self.schema, "code_prefix", EVERY_CODE)
-        walk.add(self._filtered(Segment("code prefix", every, ranked=False), query, True))
+        listed = Segment("code prefix", every, ranked=False)
+        walk.add(self._filtered(listed, _filters_of(query), True))
         hits = [self.matcher.hit(c, Wanted((), frozenset(), frozenset())) for c in walk.hits]
         return SearchResult(query.text, walk.position, _ms(started), hits)
 
@@ -210,14 +212,15 @@ class Searcher:
 
         return Walk(self.searcher, self.schema, query.offset, query.limit, score, order_key)
 
-    def _filtered(self, segment: Segment, query: SearchQuery, with_system: bool) -> Segment:
+    def _filtered(self, segment: Segment, filters: SearchQuery, with_system: bool) -> Segment:
+        """The segment with the conditions of `filters` (a query as `_filters_of` gives)."""
         kind = {
             "exact code": "codes",
             "NDC": "codes",
             "exact synonym": "names",
             "same words": "names",
         }.get(segment.rule, "words")
-        found = self._conditions(_filters_of(query), kind, with_system)
+        found = self._conditions(filters, kind, with_system)
         if not found:
             return segment
         combined = tantivy.Query.boolean_query(
@@ -436,10 +439,10 @@ class Searcher:
             return None, []
         return None, [Segment("some words", self._some_words(min(alternatives, key=len)))]
 
-    def _facets(self, used: list[Segment], query: SearchQuery) -> dict[str, dict[str, int]]:
+    def _facets(self, used: list[Segment], filters: SearchQuery) -> dict[str, dict[str, int]]:
         """Hits per system (before the system filter), and how many map to a CMS-HCC V28
         category: {"system": {...}, "hcc-v28": n}."""
-        union = _any([self._filtered(s, query, False).query for s in used]) if used else None
+        union = _any([self._filtered(s, filters, False).query for s in used]) if used else None
         found = search_filters.facets(self.searcher, union)
         hcc = sum(n for value, n in found.get("hcc-v28", {}).items() if int(value) == 1)
         return {"system": found.get("system", {}), "hcc-v28": hcc}  # type: ignore[dict-item]
