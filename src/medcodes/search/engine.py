@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import tantivy
 
@@ -53,6 +53,7 @@ COMPLETION_WEIGHT = 4.0  # a completed name's score: this times its completion's
 COMPLETED_REWRITES = 3  # completions of the last word tried against the lay-terms rewrites
 CACHED_COMPLETIONS = 16_384  # as-you-type traffic repeats prefixes: walk each once
 CACHED_TERMS = 65_536  # one-word queries (immutable, shared)
+CACHED_FILTERS = 1_024  # filter combinations (an endpoint sends one or a few)
 BROAD_PREFIX_CODES = (
     5_000  # codes holding a prefix's completions beyond which they are not BM25-scored
 )
@@ -92,6 +93,8 @@ class Searcher:
         # plain values the garbage collector stops tracking (a full collection walks every
         # tracked object: 100,000 fewer once the caches are full).
         self._word = functools.lru_cache(maxsize=CACHED_TERMS)(self._word_query)
+        # A search stems the same words several times, and keystrokes share their words.
+        self._stems = functools.lru_cache(maxsize=CACHED_TERMS)(self._words_stems)
         self.speller = Speller.load(index_path(catalog.path))
         self.codes = {
             row[0]: CodeInfo(row[1], row[2], row[3], row[4], bool(row[5]), row[6], row[7])
@@ -106,6 +109,8 @@ class Searcher:
         }
         # Per searcher, not on the class: a server that swaps in a new build frees the old one.
         self._profile = functools.lru_cache(maxsize=65_536)(self._compute_profile)
+        # Each segment of a search is filtered alike, and an endpoint's filters rarely change.
+        self._conditions = functools.lru_cache(maxsize=CACHED_FILTERS)(self._make_conditions)
 
     # --- public ------------------------------------------------------------------------------
     def close(self) -> None:
@@ -113,7 +118,8 @@ class Searcher:
         rules hold its bound methods: reference cycles), so a dropped searcher is freed at once,
         even if its objects were frozen out of the garbage collector's way (gc.freeze, as
         servers do)."""
-        for cycle in ("completions", "_word", "_profile", "shape_rules"):
+        cycles = ("completions", "_word", "_stems", "_profile", "_conditions", "shape_rules")
+        for cycle in cycles:
             vars(self).pop(cycle, None)
         self.matcher.close()
 
@@ -127,12 +133,13 @@ class Searcher:
         if plan.message and not plan.code_shapes:
             return SearchResult(query.text, 0, _ms(started), [], {}, plan.message, None, plan)
         words = self._words(plan)
+        filters = _filters_of(query)
         walk = self._walk(query, words.asked)
         used: list[Segment] = []
 
         def add(segments: Iterable[Segment]) -> None:
             for segment in segments:
-                walk.add(self._filtered(segment, query, True))
+                walk.add(self._filtered(segment, filters, True))
                 used.append(segment)
 
         packages = packages_for_ndcs(self.catalog, plan.ndcs) if plan.ndcs else []
@@ -146,7 +153,7 @@ class Searcher:
         if words_wanted and not any(walk.sizes.get(rule) for rule in WORD_RULES):
             did_you_mean, fallbacks = self._fallbacks(words, query)
             add(fallbacks)
-        counted = self._facets(used, query) if query.facets else {}
+        counted = self._facets(used, filters) if query.facets else {}
         wanted = self._wanted(words) if walk.hits else None
         by_id = {self._code_id(package): package for package in packages}
         hits = (
@@ -176,23 +183,28 @@ class Searcher:
         started = time.perf_counter()
         walk = self._walk(query, set())
         every = tantivy.Query.term_query(self.schema, "code_prefix", EVERY_CODE)
-        walk.add(self._filtered(Segment("code prefix", every, ranked=False), query, True))
+        listed = Segment("code prefix", every, ranked=False)
+        walk.add(self._filtered(listed, _filters_of(query), True))
         hits = [self.matcher.hit(c, Wanted((), frozenset(), frozenset())) for c in walk.hits]
         return SearchResult(query.text, walk.position, _ms(started), hits)
 
     # --- segments ----------------------------------------------------------------------------
     def _walk(self, query: SearchQuery, asked: set[str]) -> Walk:
-        def score(segment: Segment, engine: float, code_id: int) -> float:
+        def score(segment: Segment, engines: list[float], code_ids: list[int]) -> list[float]:
             base = ranking.RULES[segment.rule] + segment.bonus
             if not segment.ranked:
-                return base + engine
-            adjustment = (
-                self._status_adjustment(code_id)
+                return [base + engine for engine in engines]
+            adjust: Callable[[int], float] = (
+                self._status_adjustment
                 if segment.rule == "exact code"
-                else self._adjustment(code_id, asked)
+                else functools.partial(self._adjustment, asked=asked)
             )
+            weight = segment.weight
             # Rounded as shown: equal shown scores are ordered by system and code.
-            return round(base + segment.weight * engine + adjustment, 3)
+            return [
+                round(base + weight * engine + adjust(code_id), 3)
+                for engine, code_id in zip(engines, code_ids, strict=True)
+            ]
 
         def order_key(code_id: int) -> tuple[str, str]:
             info = self.codes[code_id]
@@ -200,14 +212,15 @@ class Searcher:
 
         return Walk(self.searcher, self.schema, query.offset, query.limit, score, order_key)
 
-    def _filtered(self, segment: Segment, query: SearchQuery, with_system: bool) -> Segment:
+    def _filtered(self, segment: Segment, filters: SearchQuery, with_system: bool) -> Segment:
+        """The segment with the conditions of `filters` (a query as `_filters_of` gives)."""
         kind = {
             "exact code": "codes",
             "NDC": "codes",
             "exact synonym": "names",
             "same words": "names",
         }.get(segment.rule, "words")
-        found = conditions(query, self.schema, kind, with_system)
+        found = self._conditions(filters, kind, with_system)
         if not found:
             return segment
         combined = tantivy.Query.boolean_query(
@@ -216,6 +229,12 @@ class Searcher:
         return Segment(
             segment.rule, combined, segment.ranked, segment.weight, segment.bonus, segment.via
         )
+
+    def _make_conditions(
+        self, filters: SearchQuery, kind: str, with_system: bool
+    ) -> list[tantivy.Query]:
+        """The index conditions of filter set `kind` (queries are immutable: shared)."""
+        return conditions(filters, self.schema, kind, with_system)
 
     def _code_segments_of(
         self, plan: QueryPlan, query: SearchQuery, packages: list[NdcPackage]
@@ -279,11 +298,12 @@ class Searcher:
         alternatives = [a for a in (self._stems(w) for w in plan.alternatives) if a]
         if not alternatives:
             return
-        forms = sorted({exact_form(" ".join(w)) for w in plan.alternatives})
-        yield Segment("exact synonym", self._any_term("exact", forms), weight=0.0)
+        forms = self._indexed("exact", {exact_form(" ".join(w)) for w in plan.alternatives})
+        if forms:
+            yield Segment("exact synonym", self._any_term("exact", forms), weight=0.0)
         if not words.typed_whole:
             alternatives = [self._stems(w) for w in plan.alternatives[1:]]
-        bags = sorted({bag_form(stems) for stems in alternatives if stems})
+        bags = self._indexed("exact", {bag_form(stems) for stems in alternatives if stems})
         if bags:
             yield Segment("same words", self._any_term("exact", bags), weight=0.0)
         whole = self._whole_words(words)
@@ -326,12 +346,14 @@ class Searcher:
             return None
         head = plan.words[:-1]
         named = [((*head, c.word), c.weight) for c in words.completions.get(last, ())]
+        names = [*named, *words.rewritten]
+        forms = [(exact_form(" ".join(name)), weight) for name, weight in names]
         queries = [
             tantivy.Query.const_score_query(
-                tantivy.Query.term_query(self.schema, "exact", exact_form(" ".join(name))),
-                weight,
+                tantivy.Query.term_query(self.schema, "exact", form), weight
             )
-            for name, weight in [*named, *words.rewritten]
+            for form, weight in forms
+            if self.searcher.doc_freq("exact", form)
         ]
         return _any(queries) if queries else None
 
@@ -417,10 +439,10 @@ class Searcher:
             return None, []
         return None, [Segment("some words", self._some_words(min(alternatives, key=len)))]
 
-    def _facets(self, used: list[Segment], query: SearchQuery) -> dict[str, dict[str, int]]:
+    def _facets(self, used: list[Segment], filters: SearchQuery) -> dict[str, dict[str, int]]:
         """Hits per system (before the system filter), and how many map to a CMS-HCC V28
         category: {"system": {...}, "hcc-v28": n}."""
-        union = _any([self._filtered(s, query, False).query for s in used]) if used else None
+        union = _any([self._filtered(s, filters, False).query for s in used]) if used else None
         found = search_filters.facets(self.searcher, union)
         hcc = sum(n for value, n in found.get("hcc-v28", {}).items() if int(value) == 1)
         return {"system": found.get("system", {}), "hcc-v28": hcc}  # type: ignore[dict-item]
@@ -500,10 +522,16 @@ class Searcher:
     def _known_word(self, word: str) -> bool:
         return all(self._known(stem) for stem in self.analyzer.analyze(word))
 
+    def _indexed(self, field: str, values: set[str]) -> list[str]:
+        """The values the index holds in `field`, sorted: a name no code has cannot match,
+        and a segment of none is not searched at all (most keystrokes are no whole name)."""
+        return sorted(value for value in values if self.searcher.doc_freq(field, value))
+
     def _any_term(self, field: str, values: list[str]) -> tantivy.Query:
         return any_term(self.schema, field, values)
 
-    def _stems(self, words: tuple[str, ...]) -> tuple[str, ...]:
+    def _words_stems(self, words: tuple[str, ...]) -> tuple[str, ...]:
+        """The stems of the words every match needs (see `_stems`, its cache)."""
         content = required(tuple(words))
         return tuple(dict.fromkeys(s for w in content for s in self.analyzer.analyze(w)))
 
@@ -604,6 +632,12 @@ def _all(queries: list[tantivy.Query]) -> tantivy.Query:
     if len(queries) == 1:
         return queries[0]
     return tantivy.Query.boolean_query([(Must, q) for q in queries])
+
+
+def _filters_of(query: SearchQuery) -> SearchQuery:
+    """The query without what filters never read (the text, the page, facets): the key of
+    the conditions cache, equal for every keystroke sent to one endpoint."""
+    return replace(query, text="", limit=1, offset=0, facets=False)
 
 
 def _ms(started: float) -> float:

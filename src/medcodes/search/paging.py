@@ -49,7 +49,8 @@ class Candidate:
     via: str = ""
 
 
-Scorer = Callable[[Segment, float, int], float]  # (segment, engine score, code id) -> score
+# (segment, engine scores, code ids) -> scores: a pool at once, the segment's parts read once
+Scorer = Callable[[Segment, list[float], list[int]], list[float]]
 OrderKey = Callable[[int], tuple[str, str]]  # code id -> (system, code)
 
 
@@ -80,7 +81,7 @@ class Walk:
         start = max(0, self.offset - self.position)
         stop = self.offset + self.limit - self.position
         if stop <= 0:
-            size = self.searcher.search(query, 1, count=True).count
+            size = self._count(query)
         elif segment.ranked:
             size = self._ranked(segment, query, start, stop)
         else:
@@ -95,23 +96,20 @@ class Walk:
         result = self.searcher.search(query, POOL, count=True)
         if not result.hits:
             return result.count
-        pool = [
-            Candidate(
-                code_id, segment.rule, self.score(segment, engine, code_id), address, segment.via
-            )
-            for (engine, address), code_id in zip(
-                result.hits, self._ids([a for _, a in result.hits]), strict=True
-            )
-        ]
-        pool.sort(key=lambda c: (-c.score, *self.order_key(c.code_id)))
-        self.hits.extend(pool[start:stop])
-        if stop > len(pool) and result.count > len(pool):
-            rest = tantivy.Query.boolean_query(
-                [(Must, query), (MustNot, self._any_id([c.code_id for c in pool]))]
-            )
-            floor = pool[-1].score - TAIL_BELOW_POOL
-            skip = max(0, start - len(pool))
-            listed, _ = self._in_order(rest, skip, stop - len(pool) - skip)
+        addresses = [address for _, address in result.hits]
+        ids = self._ids(addresses)
+        scores = self.score(segment, [engine for engine, _ in result.hits], ids)
+        # Candidates are made for the page's share of the pool only (often 7 of 50).
+        ranked = sorted(range(len(ids)), key=lambda i: (-scores[i], *self.order_key(ids[i])))
+        self.hits.extend(
+            Candidate(ids[i], segment.rule, scores[i], addresses[i], segment.via)
+            for i in ranked[start:stop]
+        )
+        if stop > len(ids) and result.count > len(ids):
+            rest = tantivy.Query.boolean_query([(Must, query), (MustNot, self._any_id(ids))])
+            floor = scores[ranked[-1]] - TAIL_BELOW_POOL
+            skip = max(0, start - len(ids))
+            listed, _ = self._in_order(rest, skip, stop - len(ids) - skip)
             for address, code_id in listed:
                 self.hits.append(Candidate(code_id, segment.rule, floor, address, segment.via))
         return result.count
@@ -120,8 +118,9 @@ class Walk:
         """Official order; the score falls by one per place (the engine score is -place)."""
         listed, size = self._in_order(query, start, stop - start, count=True)
         before = self.sizes.get(segment.rule, 0) + start
-        for place, (address, code_id) in enumerate(listed, start=before + 1):
-            score = self.score(segment, -float(place), code_id)
+        places = [-float(place) for place in range(before + 1, before + 1 + len(listed))]
+        scores = self.score(segment, places, [code_id for _, code_id in listed])
+        for (address, code_id), score in zip(listed, scores, strict=True):
             self.hits.append(Candidate(code_id, segment.rule, score, address, segment.via))
         return size
 
@@ -140,6 +139,15 @@ class Walk:
         )
         addresses = [address for _, address in result.hits][: max(limit, 0)]
         return list(zip(addresses, self._ids(addresses), strict=True)), result.count or 0
+
+    def _count(self, query: tantivy.Query) -> int:
+        """How many codes match, without BM25: collected in official order (a fast field),
+        tantivy does not score them (a third cheaper for a broad prefix such as "e": 1.9 ms
+        less per request)."""
+        found = self.searcher.search(
+            query, 1, count=True, order_by_field="order", order=tantivy.Order.Asc
+        )
+        return found.count or 0
 
     def _ids(self, addresses: list[tantivy.DocAddress]) -> list[int]:
         return self.searcher.fast_field_values("id", addresses) if addresses else []

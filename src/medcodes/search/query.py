@@ -5,6 +5,7 @@ a message.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Callable
@@ -21,6 +22,7 @@ CODE_TOKEN = re.compile(r"^[a-z0-9]{1,7}(\.[a-z0-9]{0,4})?[.*\-]?$")
 STOPWORDS = frozenset({"a", "an", "the", "of", "and", "or", "for", "in", "on", "to", "by", "at"})
 MAX_PHRASE_WORDS = 5
 MAX_BEGUN_PHRASES = 3  # lay phrases a half-typed query may be the beginning of
+CACHED_REWRITES = 16_384  # word tuples (the lay-terms table is fixed for the process)
 MIN_BEGUN_PHRASE = 5  # characters typed before lay phrases are guessed ("hi b" is too few)
 
 
@@ -71,12 +73,14 @@ def code_shapes(text: str) -> tuple[CodeShape, ...]:
     return tuple(shape for shape in shapes if shape is not None)
 
 
-def rewrite(words: tuple[str, ...]) -> tuple[tuple[str, ...], list[str]]:
+@functools.lru_cache(maxsize=CACHED_REWRITES)
+def rewrite(words: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Replace lay phrases and abbreviations with official wording, longest phrase first,
-    twice, so that an expanded abbreviation can complete a phrase ("high bp")."""
+    twice, so that an expanded abbreviation can complete a phrase ("high bp"). Cached: a
+    search rewrites its words and its last word's completions, and keystrokes share them."""
     once, notes = _rewrite_pass(words)
     twice, more = _rewrite_pass(once) if notes else (once, [])
-    return twice, notes + more
+    return twice, (*notes, *more)
 
 
 def lay_phrases(words: tuple[str, ...]) -> tuple[tuple[str, tuple[str, ...]], ...]:
