@@ -14,53 +14,17 @@ history (`history` table), not part of a diff.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-from medcodes.catalog.history import Entry, Snapshot
 from medcodes.catalog.read import Catalog, HistoryEvent
-from medcodes.catalog.rows import ChangeRow
 from medcodes.errors import NotFound
 from medcodes.serial import Serialisable
 from medcodes.systems import System
 
 ABSENT, ACTIVE, ENDED = "", "active", "ended"
 CHANGE_KINDS = ("added", "ended", "redescribed")
-
-
-def change_rows(system: str, snapshots: Sequence[Snapshot]) -> Iterator[ChangeRow]:
-    """Rows of the `release_changes` table for consecutive snapshots (oldest first), in the
-    newer release's file order, then the dropped codes in the older one's."""
-    for before, after in zip(snapshots, snapshots[1:], strict=False):
-        old_entries = before.entries
-        for code, new in after.entries.items():
-            old = old_entries.get(code)
-            if old is None or old.active != new.active or old.long_title != new.long_title:
-                yield _change(system, before, after, code, old, new)
-        for code, old in old_entries.items():
-            if code not in after.entries:
-                yield _change(system, before, after, code, old, None)
-
-
-def _change(
-    system: str, before: Snapshot, after: Snapshot, code: str, old: Entry | None, new: Entry | None
-) -> ChangeRow:
-    return ChangeRow(
-        system,
-        before.release,
-        after.release,
-        code,
-        _state(old),
-        _state(new),
-        old.long_title if old else "",
-        new.long_title if new else "",
-    )
-
-
-def _state(entry: Entry | None) -> str:
-    return ABSENT if entry is None else ACTIVE if entry.active else ENDED
 
 
 @dataclass(frozen=True, slots=True)

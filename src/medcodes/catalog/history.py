@@ -7,11 +7,12 @@ release's predecessor is not called "added": we only state what the files show.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from medcodes.catalog.rows import CodeRow, HistoryRow
+from medcodes.catalog.diff import ABSENT, ACTIVE, ENDED
+from medcodes.catalog.rows import ChangeRow, CodeRow, HistoryRow
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,3 +118,36 @@ def _diff_pair(system: str, before: Snapshot, after: Snapshot, basis: str) -> li
         if code not in after.entries:
             event(code, "terminated", old.long_title, "", last_day)
     return events
+
+
+def change_rows(system: str, snapshots: Sequence[Snapshot]) -> Iterator[ChangeRow]:
+    """Rows of the `release_changes` table for consecutive snapshots (oldest first), in the
+    newer release's file order, then the dropped codes in the older one's."""
+    for before, after in zip(snapshots, snapshots[1:], strict=False):
+        old_entries = before.entries
+        for code, new in after.entries.items():
+            old = old_entries.get(code)
+            if old is None or old.active != new.active or old.long_title != new.long_title:
+                yield _change(system, before, after, code, old, new)
+        for code, old in old_entries.items():
+            if code not in after.entries:
+                yield _change(system, before, after, code, old, None)
+
+
+def _change(
+    system: str, before: Snapshot, after: Snapshot, code: str, old: Entry | None, new: Entry | None
+) -> ChangeRow:
+    return ChangeRow(
+        system,
+        before.release,
+        after.release,
+        code,
+        _state(old),
+        _state(new),
+        old.long_title if old else "",
+        new.long_title if new else "",
+    )
+
+
+def _state(entry: Entry | None) -> str:
+    return ABSENT if entry is None else ACTIVE if entry.active else ENDED

@@ -11,9 +11,8 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
-from medcodes.catalog.diff import change_rows
 from medcodes.catalog.hcpcs_groups import HCPCS_GROUPS, group_code, group_parent, narrowest_group
-from medcodes.catalog.history import Entry, Snapshot, diff_history
+from medcodes.catalog.history import Entry, Snapshot, change_rows, diff_history
 from medcodes.catalog.rows import (
     CodeRow,
     FieldRow,

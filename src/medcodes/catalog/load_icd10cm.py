@@ -10,8 +10,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from medcodes.catalog.diff import change_rows
-from medcodes.catalog.history import Merged, Snapshot, diff_history, merge_snapshots, merged_row
+from medcodes.catalog.history import (
+    Merged,
+    Snapshot,
+    change_rows,
+    diff_history,
+    merge_snapshots,
+    merged_row,
+)
 from medcodes.catalog.rows import CodeRow, ConventionRow, Loaded, NoteRow, SeventhRow, TermRow
 from medcodes.catalog.sources_read import manifest_row, of_kind, order_snapshot, release_rows
 from medcodes.sources import icd10cm
