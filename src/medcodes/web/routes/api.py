@@ -81,7 +81,7 @@ def search_json(
         site,
         q,
         systems,
-        billable=billable,
+        billable_only=billable,
         include_terminated=include_terminated,
         active_on=active_on,
         limit=limit,

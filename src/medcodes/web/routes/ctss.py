@@ -121,7 +121,7 @@ def _search(table: Table, site: SiteDep, **params: Any) -> Response:
         site,
         text,
         (table.system,),
-        billable=True,
+        billable_only=True,
         limit=count,
         offset=offset,
         facets=False,

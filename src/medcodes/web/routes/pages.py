@@ -59,7 +59,7 @@ def _search_page(
     hcc_v28 = hcc == "v28"
     offset = (page - 1) * PER_PAGE
     result = (
-        run_search(site, q, systems, limit=PER_PAGE, offset=offset, hcc_v28=hcc_v28)
+        run_search(site, q, systems, limit=PER_PAGE, offset=offset, facets=True, hcc_v28=hcc_v28)
         if q.strip()
         else None
     )
