@@ -10,14 +10,8 @@ from medcodes.search import SearchQuery, open_searcher
 from medcodes.search.engine import Searcher
 from medcodes.search.model import Hit
 from medcodes.search.paging import POOL
+from paging_queries import QUERIES
 
-QUERIES = [
-    line
-    for line in (Path(__file__).resolve().parents[1] / "paging_queries.txt")
-    .read_text()
-    .splitlines()
-    if line and not line.startswith("#")
-]
 LARGE = 3 * POOL  # past the relevance pool: its official-order tail is paged too
 OPTIONS = [
     {},

@@ -3,19 +3,13 @@ concatenated equal one large page, with no duplicates and the same total on ever
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
-QUERIES = [
-    line
-    for line in (Path(__file__).resolve().parents[1] / "paging_queries.txt")
-    .read_text()
-    .splitlines()
-    if line and not line.startswith("#")
-]
+from paging_queries import QUERIES
+
 TABLES = {"hcpcs": "HCPCS", "icd10cm": "ICD10CM", "icd10pcs": "ICD10PCS"}
 URIS = {
     "ICD10CM": "http://hl7.org/fhir/sid/icd-10-cm",
