@@ -29,7 +29,6 @@ TABLES = ("knowledge_links", "knowledge_uses", "knowledge_passages", "knowledge_
 STEP_SCRIPT = """
 import resource, sqlite3, sys, time
 from pathlib import Path
-from medcodes.catalog.build import collecting_rarely
 from medcodes.catalog.knowledge import KnowledgeStep
 conn = sqlite3.connect(sys.argv[1])
 for table in sys.argv[3:]:
@@ -39,13 +38,12 @@ def cpu():
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime
 step = KnowledgeStep()
-with collecting_rarely():  # the build's collector schedule
-    c0, w0 = cpu(), time.perf_counter()
-    step.load([], Path(sys.argv[2]))
-    c1, w1 = cpu(), time.perf_counter()
-    step.write(conn)
-    conn.commit()
-    c2, w2 = cpu(), time.perf_counter()
+c0, w0 = cpu(), time.perf_counter()
+step.load([], Path(sys.argv[2]))
+c1, w1 = cpu(), time.perf_counter()
+step.write(conn)
+conn.commit()
+c2, w2 = cpu(), time.perf_counter()
 print(f"{c1 - c0:.2f} {w1 - w0:.2f} {c2 - c1:.2f} {w2 - w1:.2f}")
 """
 

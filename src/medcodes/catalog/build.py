@@ -99,7 +99,7 @@ def build_catalog(
     missing = [
         f"{source.name}: {' or '.join(source.candidates)}" for source in missing_optional(located)
     ]
-    with collecting_rarely(), _workers() as pool:
+    with _collect_less(), _workers() as pool:
         loaded = _load(pool, located, sources_dir, extra_steps, notify)
         loaded.warnings[:0] = [f"optional file missing, built without it: {m}" for m in missing]
         try:
@@ -128,9 +128,8 @@ def _remove(catalog: Path) -> None:
 
 
 @contextmanager
-def collecting_rarely() -> Iterator[None]:
-    """Run the cyclic garbage collector rarely while a build holds millions of parsed rows
-    (the whole build; a bench that runs one step alone uses it too).
+def _collect_less() -> Iterator[None]:
+    """Run the cyclic garbage collector rarely while a build holds millions of parsed rows.
 
     At the default schedule it rescans those long-lived rows over and over: 11.4 s of the main
     process's CPU in a full build, 3.7 s at this one (measured), for cycles the build hardly

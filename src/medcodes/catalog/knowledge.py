@@ -9,11 +9,14 @@ line); `KnowledgeStep.write` runs as an enricher on the written catalog. Without
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import sqlite3
 import time
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -52,7 +55,8 @@ class KnowledgeStep:
         if root is None:
             return loaded
         started = time.perf_counter()
-        self.corpus = read_corpus(root)
+        with collector_paused():
+            self.corpus = read_corpus(root)
         loaded.manifest += [_manifest_row(c) for c in self.corpus.collections]
         loaded.warnings += [f"knowledge: skipped {problem}" for problem in self.corpus.problems]
         log.info(
@@ -71,7 +75,8 @@ class KnowledgeStep:
             return [f"knowledge: no {FOLDER}/ folder in{where}; built without plain-language text"]
         started = time.perf_counter()
         documents = self.corpus.documents
-        links = link_documents(conn, documents)
+        with collector_paused():
+            links = link_documents(conn, documents)
         _write(conn, documents, links)
         summary = f"{len(documents)} documents, {len(links)} links"
         conn.execute("INSERT INTO meta VALUES (?, ?)", (META_KEY, summary))
@@ -79,9 +84,25 @@ class KnowledgeStep:
         return []
 
 
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Run a block without the cyclic garbage collector. The step makes millions of small
+    objects that live until it ends (passages, word bags, index entries); each collection
+    walks them again, and the build's rows already in memory with them: about 40% of the
+    step's CPU. They form no reference cycles worth reclaiming meanwhile; collecting resumes
+    (and catches up) when the block ends."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def link_documents(conn: sqlite3.Connection, documents: list[Document]) -> list[tuple[Link, int]]:
     """The ranked links of the documents to the catalog's codes. The indexes made for it are
-    freed on return."""
+    freed on return (before the collector resumes, so it never walks them)."""
     linker = build_linker(conn, documents)
     return _ranked(list(linker.links(documents)), documents, linker.code_of)
 
