@@ -57,6 +57,7 @@ def serve(
     from uvicorn.supervisors import Multiprocess
 
     from medcodes.api import Medcodes
+    from medcodes.web.protocol import OneWriteHttp
 
     settings = Settings(**({"catalog": catalog} if catalog else {}))
     path = Path(settings.catalog).resolve()
@@ -65,6 +66,7 @@ def serve(
     config = uvicorn.Config(
         "medcodes.web.app:create_app",
         factory=True,
+        http=OneWriteHttp,  # a replica that dies never leaves a response half sent
         host=host,
         port=port,
         workers=workers,
