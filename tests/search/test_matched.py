@@ -1,4 +1,4 @@
-"""Why each hit matched: the bound on the work of explaining fallback hits (real catalog)."""
+"""Why each hit matched: the bound on the work of explaining hits by name (real catalog)."""
 
 from __future__ import annotations
 
@@ -15,17 +15,17 @@ def searcher(built_catalog: Path) -> Searcher:
     return open_searcher(built_catalog)
 
 
-def test_fallback_hits_are_explained_by_a_name_only_early_in_a_page(
+def test_hits_are_explained_by_a_name_only_early_in_a_page(
     searcher: Searcher, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A typo's hits ("some words") name the stored name holding the word (an inclusion
-    term of E53.8); past SEARCHED_FALLBACK_HITS of a page they name their title instead."""
+    term of E53.8); past SEARCHED_NAME_HITS of a page they name their title instead."""
     query = SearchQuery("cyanocobalamine", limit=20)
     named = {h.code: h.matched for h in searcher.search(query).hits}
     assert named["E53.8"].rule == "some words"
     assert named["E53.8"].field == "inclusion term"
     position = [h.code for h in searcher.search(query).hits].index("E53.8")
-    monkeypatch.setattr(matched, "SEARCHED_FALLBACK_HITS", position)
+    monkeypatch.setattr(matched, "SEARCHED_NAME_HITS", position)
     late = {h.code: h.matched for h in searcher.search(query).hits}
     assert (late["E53.8"].field, late["E53.8"].text) == (
         "title",

@@ -10,7 +10,7 @@ is a dozen words, not thousands.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import tantivy
 
@@ -19,9 +19,11 @@ from medcodes.search.query import STOPWORDS
 MAX_COMPLETIONS = 12  # words a prefix expands to (the commonest), whatever its length
 
 
-@dataclass(frozen=True, slots=True)
-class Completion:
-    """A whole word a typed prefix may be the start of, and the stems it is searched by."""
+class Completion(NamedTuple):
+    """A whole word a typed prefix may be the start of, and the stems it is searched by.
+
+    A named tuple of plain values: the garbage collector stops tracking it, so a full cache
+    of completions adds nothing to the walk of a full collection (see engine.Searcher)."""
 
     word: str  # as written in titles and names: "hypertension"
     stems: tuple[str, ...]  # as indexed: ("hypertens",)

@@ -11,6 +11,7 @@ import functools
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
+from typing import Any
 
 import tantivy
 
@@ -88,7 +89,9 @@ class Searcher:
         self.schema = self.index.schema
         self.searcher = self.index.searcher()
         self.analyzer = analyzer()
-        self.completions = functools.lru_cache(maxsize=CACHED_COMPLETIONS)(self._complete)
+        # Cached as plain tuples, which the garbage collector stops tracking (it keeps walking
+        # named tuples and dataclasses: 9,000 completions in a full cache).
+        self._completion_rows = functools.lru_cache(maxsize=CACHED_COMPLETIONS)(self._complete)
         # Caches of this instance, not of the class: their keys hold no `self`, so they are
         # plain values the garbage collector stops tracking (a full collection walks every
         # tracked object: 100,000 fewer once the caches are full).
@@ -118,7 +121,7 @@ class Searcher:
         rules hold its bound methods: reference cycles), so a dropped searcher is freed at once,
         even if its objects were frozen out of the garbage collector's way (gc.freeze, as
         servers do)."""
-        cycles = ("completions", "_word", "_stems", "_profile", "_conditions", "shape_rules")
+        cycles = ("_completion_rows", "_word", "_stems", "_profile", "_conditions", "shape_rules")
         for cycle in cycles:
             vars(self).pop(cycle, None)
         self.matcher.close()
@@ -482,9 +485,14 @@ class Searcher:
         found = self.completions(prefix, finished) if finished else ()
         return found or self.completions(prefix, ())
 
-    def _complete(self, prefix: str, finished: tuple[str, ...]) -> tuple[Completion, ...]:
+    def completions(self, prefix: str, finished: tuple[str, ...]) -> tuple[Completion, ...]:
+        """Words `prefix` may be the start of, among codes holding the `finished` words."""
+        return tuple(map(Completion._make, self._completion_rows(prefix, finished)))
+
+    def _complete(self, prefix: str, finished: tuple[str, ...]) -> tuple[tuple[Any, ...], ...]:
         within = [self._word(s, TEXT_FIELDS) for w in finished for s in self.analyzer.analyze(w)]
-        return complete(self.searcher, self.analyzer, prefix, _all(within) if within else None)
+        found = complete(self.searcher, self.analyzer, prefix, _all(within) if within else None)
+        return tuple(tuple(completion) for completion in found)
 
     def _rewritten_completions(
         self, plan: QueryPlan, completions: dict[int, tuple[Completion, ...]]
@@ -577,15 +585,19 @@ class Searcher:
     def _adjustment(self, code_id: int, asked: set[str]) -> float:
         """Within a rule: active, billable, general codes first (ranking.py explains each)."""
         stems, fixed = self._profile(code_id)
-        return fixed - ranking.EXTRA_WORD_PENALTY * len(stems - asked)
+        extra = len(stems) - len(asked.intersection(stems))  # stems are each once
+        return fixed - ranking.EXTRA_WORD_PENALTY * extra
 
     def _status_adjustment(self, code_id: int) -> float:
         return -ranking.TERMINATED_PENALTY if self.codes[code_id].status != "active" else 0.0
 
-    def _compute_profile(self, code_id: int) -> tuple[frozenset[str], float]:
-        """A code's title words that can count as extra, and its query-independent adjustment."""
+    def _compute_profile(self, code_id: int) -> tuple[tuple[str, ...], float]:
+        """A code's title words that can count as extra (each once), and its query-independent
+        adjustment: plain values the garbage collector stops tracking."""
         info = self.codes[code_id]
-        stems = self.matcher.title_stems(code_id) - ranking.DEFAULT_MARKERS
+        stems = tuple(
+            s for s in self.matcher.title_stems(code_id) if s not in ranking.DEFAULT_MARKERS
+        )
         fixed = -ranking.DEPTH_PENALTY * info.depth
         if info.status != "active":
             fixed -= ranking.TERMINATED_PENALTY

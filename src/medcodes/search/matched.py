@@ -15,12 +15,11 @@ from medcodes.search.index import TEXT_FIELDS, bag_forms, exact_forms
 from medcodes.search.model import Hit, Match
 from medcodes.search.paging import Candidate
 
-# Rules that run only when no code has the words in full (ranking.FALLBACK_BELOW): a stored
-# name rarely holds them, and looking through every name of every hit for one was most of the
-# work of a 1,000-hit page. Only the first hits of a page are looked through (every hit of the
-# pages the web API serves); later ones name their title.
-FALLBACK_RULES = frozenset({"some words", "fuzzy"})
-SEARCHED_FALLBACK_HITS = 100
+# A hit whose title does not hold the words is explained by the stored name that does: a
+# document fetch and every name of it stemmed. For a 1,000-hit page that was most of its work
+# (a cold page of names: 70 ms). Only the first hits of a page are looked through (every hit of
+# the pages the web API serves); later ones name their title.
+SEARCHED_NAME_HITS = 100
 CACHED_TEXTS = 65_536
 FIELD_NAMES = {
     "title": "title",
@@ -51,7 +50,7 @@ class Pattern:
     stems: frozenset[str]
     groups: tuple[frozenset[str], ...] = ()
 
-    def matches(self, stems: set[str] | frozenset[str]) -> bool:
+    def matches(self, stems: frozenset[str]) -> bool:
         return (
             bool(self.stems or self.groups)
             and self.stems <= stems
@@ -80,8 +79,10 @@ class Matcher:
         self.searcher = searcher
         self.analyzer = analyzer
         self.codes = codes
-        # Index terms repeat across codes. A cache of this instance: keys without `self` are
-        # values the garbage collector does not track (see Searcher).
+        # Index terms repeat across codes. A cache of this instance: keys without `self`, and
+        # tuples of strings as values, are what the garbage collector stops tracking (a full
+        # collection walked 90,000 frozensets of stems once the caches were full: pauses of
+        # 200 ms on whichever search ran then; see Searcher).
         self.text_stems = functools.lru_cache(maxsize=CACHED_TEXTS)(self._text_stems)
 
     def hit(
@@ -115,12 +116,17 @@ class Matcher:
         """Drop the cache of stems (a reference cycle through this matcher)."""
         vars(self).pop("text_stems", None)
 
-    def title_stems(self, code_id: int) -> frozenset[str]:
+    def title_stems(self, code_id: int) -> tuple[str, ...]:
         return self.text_stems(self.codes[code_id].title)
 
-    def _text_stems(self, text: str) -> frozenset[str]:
-        """Stems of a title or stored name."""
-        return frozenset(self.analyzer.analyze(text))
+    def stem_set(self, text: str) -> frozenset[str]:
+        """A text's stems as a set, for the patterns of one search (made from the cache's
+        tuple each time: a cache of sets would be walked by every full collection)."""
+        return frozenset(self.text_stems(text))
+
+    def _text_stems(self, text: str) -> tuple[str, ...]:
+        """Stems of a title or stored name, each once."""
+        return tuple(dict.fromkeys(self.analyzer.analyze(text)))
 
     def _match(self, candidate: Candidate, wanted: Wanted, info: CodeInfo, position: int) -> Match:
         """Which field made the hit: the title, else the first name holding every word."""
@@ -129,15 +135,15 @@ class Matcher:
             return Match(rule, "lay term", candidate.via)
         if rule in ("exact code", "code prefix") or candidate.address is None:
             return Match(rule, "code", info.code)
-        if rule in FALLBACK_RULES and position >= SEARCHED_FALLBACK_HITS:
-            return Match(rule, "title", info.title)
         whole = rule in ("exact synonym", "completed name")
         if rule == "exact synonym" and exact_forms(info.title, "title") & wanted.forms:
             return Match("exact title", "title", info.title)
         if not whole and rule != "same words":
-            title_stems = self.title_stems(candidate.code_id)
+            title_stems = self.stem_set(info.title)
             if any(p.matches(title_stems) for p in wanted.patterns):  # no doc fetch
                 return Match(rule, "title", info.title)
+        if position >= SEARCHED_NAME_HITS:
+            return Match(rule, "title", info.title)
         stored = self.searcher.doc(candidate.address)
         for field in TEXT_FIELDS:
             for text in stored.get_all(field):
@@ -159,5 +165,5 @@ class Matcher:
         return self._stem_match(text, wanted)
 
     def _stem_match(self, text: str, wanted: Wanted) -> bool:
-        stems = self.text_stems(text)
+        stems = self.stem_set(text)
         return any(p.matches(stems) for p in wanted.patterns)
