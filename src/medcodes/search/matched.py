@@ -6,6 +6,7 @@ words, else from the stored names of the index document.
 from __future__ import annotations
 
 import functools
+import sys
 from dataclasses import dataclass
 
 import tantivy
@@ -125,8 +126,9 @@ class Matcher:
         return frozenset(self.text_stems(text))
 
     def _text_stems(self, text: str) -> tuple[str, ...]:
-        """Stems of a title or stored name, each once."""
-        return tuple(dict.fromkeys(self.analyzer.analyze(text)))
+        """Stems of a title or stored name, each once (interned: the cache holds 65,536
+        texts, whose stems repeat)."""
+        return tuple(dict.fromkeys(map(sys.intern, self.analyzer.analyze(text))))
 
     def _match(self, candidate: Candidate, wanted: Wanted, info: CodeInfo, position: int) -> Match:
         """Which field made the hit: the title, else the first name holding every word."""
@@ -138,12 +140,12 @@ class Matcher:
         whole = rule in ("exact synonym", "completed name")
         if rule == "exact synonym" and exact_forms(info.title, "title") & wanted.forms:
             return Match("exact title", "title", info.title)
+        if position >= SEARCHED_NAME_HITS:
+            return Match(rule, "title", info.title)
         if not whole and rule != "same words":
             title_stems = self.stem_set(info.title)
             if any(p.matches(title_stems) for p in wanted.patterns):  # no doc fetch
                 return Match(rule, "title", info.title)
-        if position >= SEARCHED_NAME_HITS:
-            return Match(rule, "title", info.title)
         stored = self.searcher.doc(candidate.address)
         for field in TEXT_FIELDS:
             for text in stored.get_all(field):
