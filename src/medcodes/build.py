@@ -42,13 +42,14 @@ def build_steps() -> dict[str, Any]:
             ("index books", coder_tables.load),
             ("knowledge", knowledge.load),
         ),
+        # the search index reads these (same-drug names, the CMS-HCC filter)
         "enrichers": (
-            ("policies", policies.write),
             ("same-drug codes", add_same_drug),
             ("billing facts", billing.write),
         ),
         # the search index reads none of these tables: written while it is (in a worker)
         "alongside": (
+            ("policies", policies.write),
             ("coder tables", coder_tables.write),
             ("knowledge links", knowledge.write),
         ),

@@ -93,7 +93,7 @@ class PoliciesStep:
     """Read coverage files with the sources; write policy tables once codes exist.
 
     One instance per build: `extra_steps=(("policies", step.load),)` and
-    `enrichers=(("policies", step.write), ...)`.
+    `alongside=(("policies", step.write), ...)`.
     """
 
     def __init__(self) -> None:
