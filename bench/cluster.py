@@ -52,6 +52,8 @@ http {{
 """
 CTSS_TABLES = ("icd10cm", "hcpcs", "icd10pcs")
 WARM_STEP = 10  # seconds of load between two RSS readings
+STEADY_GROWTH = 0.01  # a warm-up step growing the replicas' RSS less than this: steady
+MAX_WARM_PASSES = 3  # a warm-up sends the rotation at most this many times
 WRK_TIMEOUT = 15  # s: on a busy machine a slow answer is slow, not failed (nginx gives up at 10)
 
 
@@ -308,17 +310,29 @@ def replica_rss(cluster: Cluster) -> list[float]:
     return [round(rss_mb(replica.pids()), 1) for replica in cluster.members]
 
 
-def warm_up(load: Load, step_seconds: int = WARM_STEP) -> tuple[int, int, int]:
+def warm_up(
+    load: Load, step_seconds: int = WARM_STEP, until_steady: bool = False
+) -> tuple[int, int, int]:
     """Load in steps until every request of the rotation was sent once (the replicas' caches
-    then hold what this load asks for); returns steps, requests and failed requests."""
+    then hold what this load asks for); with `until_steady`, go on until a step grows the
+    replicas' RSS by less than STEADY_GROWTH (full caches that evict still grow the heap for a
+    while), for at most MAX_WARM_PASSES passes. Returns steps, requests and failed requests."""
     requests = failed = steps = 0
-    while requests < len(load.paths):
+    rss = replica_rss(load.cluster)
+    while requests < len(load.paths) * MAX_WARM_PASSES:
         result = load.run(step_seconds)
         steps += 1
         requests += int(result["requests"])
         failed += int(result["errors"])
-        rss = " + ".join(map(str, replica_rss(load.cluster)))
-        print(f"  warm-up step {steps}: {requests} requests, RSS {rss} MB", flush=True)
+        before, rss = rss, replica_rss(load.cluster)
+        growth = sum(rss) / sum(before) - 1
+        print(
+            f"  warm-up step {steps}: {requests} requests, RSS {' + '.join(map(str, rss))} MB "
+            f"({growth:+.1%})",
+            flush=True,
+        )
+        if requests >= len(load.paths) and (not until_steady or growth < STEADY_GROWTH):
+            break
     return steps, requests, failed
 
 

@@ -6,11 +6,15 @@ queue), over a mixed load of more distinct requests than the replicas' caches ho
 with varied filters and limits, search pages, CTSS, code pages, code JSON, FHIR $lookup).
 
 Warm-up sends every request of that rotation once (in 10 s steps, RSS printed after each):
-the per-worker caches (16,384 searches, 4,096 code views per worker) are then full, the steady
-state of a busy site, and RSS is read ("after warm-up"). Then 60 s of the same load follow,
-continuing the rotation (every answer computed again, the caches evicting), and RSS is read
-again ("at the end"). Prints both per replica, the growth, and req/s, p50/p99 and failed
-requests of the soak (wrk: non-2xx/3xx and socket errors; nginx log: answers not 2xx/3xx).
+the per-worker caches (16,384 searches, 4,096 code views per worker) are then full. It goes on
+until a step grows the replicas' RSS by less than 1% (at most 3 passes): caches that evict
+still grow the heap for a while (the allocator reaching its own steady state; one pass left
+them ~10% short of it). That is the steady state of a busy site, and RSS is read ("after
+warm-up"). Then 60 s of the same load follow, continuing the rotation (every answer computed
+again, the caches evicting), RSS read every 10 s, and RSS is read again ("at the end"): a leak
+grows all along, a heap settling does not. Prints both per replica, the growth, and req/s,
+p50/p99 and failed requests of the soak (wrk: non-2xx/3xx and socket errors; nginx log:
+answers not 2xx/3xx).
 
     python bench/soak.py [--catalog var/medcodes.db] [--seconds 60] [--connections 64]
 """
@@ -26,13 +30,17 @@ sys.path = [p for p in sys.path if Path(p or ".").resolve() != BENCH] + [str(BEN
 
 import argparse  # noqa: E402
 import random  # noqa: E402
+import threading  # noqa: E402
 import time  # noqa: E402
+from collections.abc import Iterator  # noqa: E402
+from contextlib import contextmanager  # noqa: E402
 from urllib.parse import quote  # noqa: E402
 
 import cluster  # noqa: E402
 from failover import UNLIMITED_API_RATE, read_log  # noqa: E402
 
 SYSTEMS = ("", "HCPCS", "ICD10CM", "ICD10PCS", "HCPCS,ICD10CM")
+RSS_EVERY = 10  # seconds between two readings of RSS during the soak
 
 
 def distinct_paths(catalog: Path, codes: int = 8_000, seed: int = 13) -> list[str]:
@@ -62,6 +70,27 @@ def distinct_paths(catalog: Path, codes: int = 8_000, seed: int = 13) -> list[st
     return paths
 
 
+@contextmanager
+def rss_every(deployment: cluster.Cluster, seconds: float) -> Iterator[list[str]]:
+    """Readings of the replicas' RSS every `seconds` while the block runs ("+10 s: a + b")."""
+    readings: list[str] = []
+    stop = threading.Event()
+
+    def read() -> None:
+        started = time.monotonic()
+        while not stop.wait(seconds):
+            rss = " + ".join(map(str, cluster.replica_rss(deployment)))
+            readings.append(f"+{time.monotonic() - started:.0f} s: {rss}")
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    try:
+        yield readings
+    finally:
+        stop.set()
+        reader.join()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--catalog", type=Path, default=Path("var/medcodes.db"))
@@ -78,14 +107,16 @@ def main() -> None:
             "connections; 2 replicas of 1 worker behind nginx (1 worker)"
         )
         load = cluster.Load(deployment, paths, args.connections)
-        steps, requests, failed = cluster.warm_up(load)
+        steps, requests, failed = cluster.warm_up(load, until_steady=True)
         warm = cluster.replica_rss(deployment)
         print(f"warm-up: {steps} steps, {requests} requests, {failed} failed")
         log_start = deployment.log_size()
         meter = cluster.Meter(deployment)
         started = time.monotonic()
-        result = load.run(args.seconds)
+        with rss_every(deployment, RSS_EVERY) as readings:
+            result = load.run(args.seconds)
         elapsed = time.monotonic() - started
+        print("RSS during the soak (MB, replicas 1 + 2): " + ", ".join(readings))
         cores = meter.cores(result["cpu_s"])
         end = cluster.replica_rss(deployment)
         _, _, log_failed = read_log(deployment.log_lines(log_start, deployment.log_size()))
