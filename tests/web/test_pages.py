@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 
@@ -143,3 +144,18 @@ def test_code_page_history_links_to_the_release_diff(client: TestClient) -> None
             "url": "/releases/diff?from=2026-01&to=2026-07&system=HCPCS",
         }
     ]
+
+
+@pytest.mark.parametrize(
+    "path", ["/code/ICD10CM/E11.9", "/api/v1/search?q=asthma", "/fhir/metadata", "/"]
+)
+def test_head_answers_as_get_without_a_body(server: str, path: str) -> None:
+    """Monitors and link checkers ask HEAD (the CORS preflight lists it): through the real
+    server, the GET's status and headers, Content-Length included, and no body."""
+    get = httpx.get(server + path)
+    head = httpx.head(server + path)
+    assert get.status_code == head.status_code == 200
+    assert head.content == b""
+    assert head.headers["content-length"] == str(len(get.content))
+    assert head.headers["content-type"] == get.headers["content-type"]
+    assert head.headers.get("etag") == get.headers.get("etag")

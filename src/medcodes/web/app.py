@@ -44,7 +44,9 @@ UNCACHED = ("/-/ping", "/mcp", *probes.PROBES)
 
 class Edge:
     """Security headers on every response; ETag (the current build's id) and Cache-Control on
-    successful GETs, with 304 for a matching If-None-Match; one log line per request."""
+    successful GETs, with 304 for a matching If-None-Match; one log line per request. A HEAD
+    is answered as its GET (routes are declared for GET; uvicorn sends a HEAD answer's headers,
+    Content-Length included, and no body): monitors and link checkers use HEAD."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -54,8 +56,10 @@ class Edge:
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
-        path = scope["path"]
-        cacheable = scope["method"] in ("GET", "HEAD") and path not in UNCACHED
+        method, path = scope["method"], scope["path"]
+        if method == "HEAD":
+            scope = {**scope, "method": "GET"}  # the server's own scope stays HEAD
+        cacheable = scope["method"] == "GET" and path not in UNCACHED
         live = live_site(scope)
         site = scope[PINNED] = live.acquire()  # this request's build, to its end
         try:
@@ -65,7 +69,7 @@ class Edge:
         if log.isEnabledFor(logging.INFO):
             log.info(
                 "%s %s %d %.1fms",
-                scope["method"],
+                method,
                 path,
                 status,
                 (time.perf_counter() - started) * 1000,
