@@ -15,7 +15,7 @@ from medcodes.web.codes import code_json
 from medcodes.web.deps import SiteDep
 from medcodes.web.models import ErrorOut, HitOut, MatchOut, SearchOut
 from medcodes.web.render import JSONOut
-from medcodes.web.searching import CACHED_SEARCHES, MAX_Q, run_search
+from medcodes.web.searching import CACHED_SEARCHES, MAX_Q, search_once
 from medcodes.web.site import Site
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
@@ -76,8 +76,9 @@ def search_json(
     facets: bool,
     hcc_v28: bool = False,
 ) -> bytes:
-    """The answer of /api/v1/search, serialised once per distinct request."""
-    result = run_search(
+    """The answer of /api/v1/search, serialised once per distinct request (the bytes are
+    what is cached: not the result too, which can hold 1,000 hits)."""
+    result = search_once(
         site,
         q,
         systems,
