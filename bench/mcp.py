@@ -33,10 +33,10 @@ from mcp.client.stdio import StdioServerParameters  # noqa: E402
 DEV_SET = Path(__file__).resolve().parents[1] / "tests" / "search" / "dev_queries.tsv"
 SERVER = """
 import sys, time
-from medcodes.api import Medcodes
+from medcodes.api import open_for_serving
 from medcodes.mcp.server import create_server
 
-codes = Medcodes(sys.argv[1], preload=True)
+codes = open_for_serving(sys.argv[1])  # as run_stdio (`medcodes mcp`) opens it
 server = create_server(lambda: codes)
 cpu_ms = {}
 

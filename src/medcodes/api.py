@@ -16,6 +16,7 @@ pyproject.toml): the types they need are re-exported here.
 
 from __future__ import annotations
 
+import gc
 import sqlite3
 import time
 from collections.abc import Iterable, Sequence
@@ -95,6 +96,7 @@ __all__ = [
     "DiffLink",
     "ReleaseDiff",
     "build_ready",
+    "open_for_serving",
     "Code",
     "CodeBuilder",
     "CodeHistory",
@@ -146,6 +148,18 @@ def build_ready(catalog: str | Path) -> bool:
     from medcodes.search.index import index_matches
 
     return index_matches(Path(catalog))
+
+
+def open_for_serving(path: str | Path | None = None) -> Medcodes:
+    """The catalog opened for a long-running server (the web app; the MCP server over stdio):
+    its search index loaded and warmed now, then what loading made frozen out of the garbage
+    collector's way (gc.freeze): ~220,000 long-lived objects that a full collection otherwise
+    walked in the middle of some request, 50-350 ms each time (bench/fuzz.py). A replaced
+    build is still freed when dropped: closed, it holds no reference cycle (Searcher.close),
+    so reference counting frees it (tests/web/test_live.py swaps 24 builds)."""
+    codes = Medcodes(path, preload=True)
+    gc.freeze()
+    return codes
 
 
 MAX_CODE_CHARS = 40  # no code is longer; longer input is a mistake, not a code

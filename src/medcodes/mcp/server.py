@@ -27,7 +27,7 @@ from pydantic import Field
 from starlette.applications import Starlette
 
 from medcodes import __version__
-from medcodes.api import Explanation, Medcodes, SourceFile
+from medcodes.api import Explanation, Medcodes, SourceFile, open_for_serving
 from medcodes.errors import BadQuery, MedcodesError
 from medcodes.mcp.markdown import render_markdown
 from medcodes.mcp.shapes import (
@@ -317,5 +317,5 @@ def http_app(server: MCPServer) -> Starlette:
 
 def run_stdio(catalog: Path | None) -> None:
     """Serve MCP over stdin/stdout for one catalog (what `medcodes mcp` runs)."""
-    codes = Medcodes(catalog, preload=True)
+    codes = open_for_serving(catalog)
     create_server(lambda: codes).run("stdio")

@@ -7,10 +7,9 @@ by the Site, so swapping in a new build means swapping one object.
 
 from __future__ import annotations
 
-import gc
 from dataclasses import dataclass
 
-from medcodes.api import Manifest, Medcodes, Release, SourceFile
+from medcodes.api import Manifest, Medcodes, Release, SourceFile, open_for_serving
 from medcodes.settings import Settings
 
 
@@ -40,15 +39,9 @@ class Site:
 
 
 def open_site(settings: Settings) -> Site:
-    """Open the catalog and its search index now (CatalogMissing names the fix when absent).
-
-    Then the garbage collector stops walking what loading made (gc.freeze): ~220,000
-    long-lived objects that a full collection otherwise walked in the middle of some request,
-    50-350 ms each time (bench/fuzz.py). A replaced build is still freed when dropped: once
-    closed it holds no reference cycle (Searcher.close), so reference counting frees it
-    (tests/web/test_live.py swaps 24 builds)."""
-    codes = Medcodes(settings.catalog, preload=True)
-    gc.freeze()
+    """Open the catalog and its search index now, as a server does (`open_for_serving`;
+    CatalogMissing names the fix when absent)."""
+    codes = open_for_serving(settings.catalog)
     manifest = codes.manifest
     return Site(
         settings=settings,
