@@ -51,6 +51,15 @@ def test_flat_index(flat: list[IndexTerm]) -> None:
     )
 
 
+def test_flat_index_notes_are_not_headings(flat: list[IndexTerm]) -> None:
+    """The flattened file puts "Note: heart failure stages A, B, C, and D ..." at level 1
+    where the subterms of "heart" go on: they keep "heart" in their path, not the note."""
+    assert not [term for term in flat if "Note:" in term.term]
+    terms = {(term.term, term.code) for term in flat}
+    chronic = "Failure, failed, heart (acute) (senile) (sudden), systolic (congestive)"
+    assert any(term.startswith(chronic) and code == "I50.22" for term, code in terms)
+
+
 def test_flat_index_incomplete_codes_become_stems(flat: list[IndexTerm]) -> None:
     assert all(not term.code.endswith(("-", ".")) for term in flat)
     by_line = {term.line: (term.term, term.code) for term in flat}

@@ -95,6 +95,8 @@ def index_terms(book: IndexBook, source: str) -> Iterator[IndexTerm]:
     table cell. Main-term codes of the Alphabetic Index are marked as its defaults."""
     path: list[str] = []
     for entry in book.entries:
+        if _is_note(entry):
+            continue  # its subterms belong to the heading above it, as in the printed index
         path[entry.level :] = [entry.title]
         heading = ", ".join(path)
         columns = book.columns or ("",) * len(entry.codes)
@@ -102,6 +104,13 @@ def index_terms(book: IndexBook, source: str) -> Iterator[IndexTerm]:
         for column, code in zip(columns, entry.codes, strict=True):
             if code:
                 yield IndexTerm(heading, stem(code), source, column, entry.line, main_term)
+
+
+def _is_note(entry: IndexEntry) -> bool:
+    """A note printed among the subterms ("Note: heart failure stages A, B, C, and D are
+    based on ..."), which the flattened index files as a heading of the subterms after it:
+    not a heading, so no part of their paths."""
+    return not any(entry.codes) and entry.title.startswith("Note:")
 
 
 # --- books --------------------------------------------------------------------------------
