@@ -200,3 +200,39 @@ def test_medquad_synonyms_do_not_link(knowledge: KnowledgeReader) -> None:
         "ON d.id = l.document_id WHERE d.source = 'medquad' AND l.name != d.title"
     ).fetchone()
     assert by_synonym == 0
+
+
+def test_an_inclusion_term_reaches_only_the_codes_that_still_say_the_header(
+    knowledge: KnowledgeReader,
+) -> None:
+    """ "Landau-Kleffner syndrome" is one of the conditions G40.8 holds: not G40.81
+    Lennox-Gastaut syndrome, nor G40.844 KCNQ2-related epilepsy. "Cocaine (topical)" of T41.3
+    is not lidocaine poisoning. A synonym spreads: slipped capital femoral epiphysis reaches
+    M93.011 "Acute slipped upper femoral epiphysis, stable (nontraumatic), right hip"."""
+    assert "Landau-Kleffner syndrome" in linked(knowledge, "G40.8", "condition")
+    for code in ("G40.81", "G40.844", "G40.89"):
+        assert not any("Landau" in title for title in linked(knowledge, code)), code
+    assert "Cocaine" not in linked(knowledge, "T41.3X1A")
+    assert "Brugada syndrome" not in linked(knowledge, "I49.82")  # ventricular bigeminy
+    assert "Slipped capital femoral epiphysis" in linked(knowledge, "M93.011", "condition")
+    assert "Complex Regional Pain Syndrome" in linked(knowledge, "G90.511", "condition")
+
+
+def test_a_device_or_vaccine_topic_names_no_condition(knowledge: KnowledgeReader) -> None:
+    """ "Shot NOS" under W34.00 is a gunshot, not the vaccines MedlinePlus calls "Shots"; W44.G1
+    is an audio device entering an ear, not a text about hearing aids."""
+    assert linked(knowledge, "W34.00XA") == []
+    assert "Hearing Aids" not in linked(knowledge, "W44.G1XA")
+    assert "Hearing Aids" in linked(knowledge, "V5030", "device")
+
+
+def test_the_most_specific_document_speaks_first(knowledge: KnowledgeReader) -> None:
+    """A text anchored at the code (Krabbe disease on E75.23) or deeper (ocular albinism on
+    E70.31) comes before a topic inherited from a block of categories (Metabolic Disorders on
+    E70-E88), whoever publishes it; among texts on one code, the one whose name the title says
+    more of and adds less to: "Asthma" before "Asthma in Children" on J45.909 Unspecified
+    asthma, and "Diabetes Type 2" before "Diabetes" on E11.9."""
+    assert linked(knowledge, "E75.23", "condition")[0] == "Krabbe disease"
+    assert linked(knowledge, "E70.310", "condition")[0] == "ocular albinism"
+    assert linked(knowledge, "J45.909", "condition")[0] == "Asthma"
+    assert linked(knowledge, "E11.9", "condition")[:2] == ["Diabetes Type 2", "Diabetes"]

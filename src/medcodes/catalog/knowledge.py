@@ -23,7 +23,6 @@ from pathlib import Path
 from medcodes.catalog.knowledge_conditions import ConditionIndex, Node, site_vocabulary
 from medcodes.catalog.knowledge_drugs import DrugCode, DrugIndex, DrugPage
 from medcodes.catalog.knowledge_links import Link, Linker, rank_key
-from medcodes.catalog.knowledge_names import words
 from medcodes.catalog.knowledge_procedures import ProcedureIndex
 from medcodes.catalog.rows import Loaded, ManifestRow
 from medcodes.sources.knowledge.corpus import FOLDER, knowledge_root, read_corpus
@@ -104,7 +103,8 @@ def link_documents(conn: sqlite3.Connection, documents: list[Document]) -> list[
     """The ranked links of the documents to the catalog's codes. The indexes made for it are
     freed on return (before the collector resumes, so it never walks them)."""
     linker = build_linker(conn, documents)
-    return _ranked(list(linker.links(documents)), documents, linker.code_of)
+    title_of = dict(conn.execute("SELECT id, long_title FROM codes"))
+    return _ranked(list(linker.links(documents)), documents, linker.code_of, title_of)
 
 
 def build_linker(conn: sqlite3.Connection, documents: list[Document]) -> Linker:
@@ -175,13 +175,16 @@ def _marks(values: tuple[str, ...]) -> str:
 
 
 def _ranked(
-    links: list[Link], documents: list[Document], code_of: dict[int, str]
+    links: list[Link],
+    documents: list[Document],
+    code_of: dict[int, str],
+    title_of: dict[int, str],
 ) -> list[tuple[Link, int]]:
     """One link per (code, kind, document, use), the best evidence kept, ranked per code."""
     best: dict[tuple[int, str, int, int | None], tuple[tuple[int, ...], Link]] = {}
     for link in links:
         key = rank_key(
-            link, documents[link.document], len(words(link.name)), code_of[link.anchor_id]
+            link, documents[link.document], code_of[link.anchor_id], title_of[link.code_id]
         )
         slot = (link.code_id, link.kind, link.document, link.use)
         if slot not in best or key < best[slot][0]:

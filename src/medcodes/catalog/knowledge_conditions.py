@@ -8,7 +8,11 @@ up four ways; each hit is an *anchor* code, and every code below an anchor inher
    (mellitus), type 2" = "type 2 diabetes"; words in parentheses are nonessential modifiers
    and may be left out) -> the code the index gives;
 2. title: a tabular title or inclusion term saying the same words ("Acute lymphoblastic
-   leukemia [ALL]" = "acute lymphoblastic leukemia");
+   leukemia [ALL]" = "acute lymphoblastic leukemia"). An inclusion term is one condition the
+   header holds, not the header: it reaches only the codes below that still say the whole
+   header title ("Landau-Kleffner syndrome" of G40.8 Other epilepsy and recurrent seizures
+   is not G40.81 Lennox-Gastaut syndrome; "Cocaine (topical)" of T41.3 Poisoning by ... local
+   anesthetics is not T41.3X1 Poisoning by local anesthetics, accidental);
 3. site: a tabular title naming the condition at a body site and nothing else ("Fracture of
    femur" for "Fractures"; "Burn of first degree of wrist" is not, "degree" being no site);
 4. cancer: "<site> cancer" = a title "Malignant neoplasm of <that site ...>" (C50 for breast
@@ -34,8 +38,8 @@ from medcodes.catalog.knowledge_names import (
     words,
 )
 
-INDEX, TITLE, SITE, CANCER = "index", "title", "site", "cancer"
-RULE_STRENGTH = {INDEX: 3, TITLE: 3, CANCER: 2, SITE: 1}
+INDEX, TITLE, INCLUSION, SITE, CANCER = "index", "title", "inclusion", "site", "cancer"
+RULE_STRENGTH = {INDEX: 3, TITLE: 3, INCLUSION: 3, CANCER: 2, SITE: 1}
 SITE_CONNECTORS = frozenset(
     {"including", "except", "level", "region", "part", "other", "multiple", "site", "and",
      "with", "upper", "lower", "specified", "unspecified", "rib", "limb", "at", "degree",
@@ -217,8 +221,11 @@ class ConditionIndex:
         for title, code_id in self._titles.get(name.words, ()):
             code = self.nodes[code_id].code
             node_title = self.nodes[code_id].title
-            what = "title" if title == node_title else f'inclusion term "{title}"'
-            yield Anchor(code_id, TITLE, name, f"ICD-10-CM {what} of {code} says the same")
+            if title == node_title:
+                yield Anchor(code_id, TITLE, name, f"ICD-10-CM title of {code} says the same")
+            else:
+                evidence = f'ICD-10-CM inclusion term "{title}" of {code} says the same'
+                yield Anchor(code_id, INCLUSION, name, evidence)
 
     def _site_anchors(self, name: Name) -> Iterator[Anchor]:
         order = name.order
@@ -240,19 +247,21 @@ class ConditionIndex:
                 evidence = f'ICD-10-CM title of {node.code} "{node.title}" names that site'
                 yield Anchor(entry.node_id, CANCER, name, evidence)
 
-    def below_naming(
-        self, code_id: int, name: frozenset[str], restating: bool = False
-    ) -> Iterator[int]:
+    def below_naming(self, code_id: int, name: frozenset[str], rule: str = TITLE) -> Iterator[int]:
         """The codes under a header that are still what the header's link names: a code
         whose head phrase uses the name as a modifier of something else ("Coma scale, eyes
         open" under R40.2 Coma, "Glaucoma suspect" under Glaucoma) is left out, with the
-        codes under it. `restating`: only codes whose title starts with the header's (an
-        index entry giving "C92.0-" means its remission states; one giving "E71.5-" leaves
-        open which of the peroxisomal disorders below it)."""
+        codes under it. Through an index entry, only codes whose title starts with the
+        header's (an entry giving "C92.0-" means its remission states; one giving "E71.5-"
+        leaves open which of the peroxisomal disorders below it); through an inclusion term,
+        only codes whose title says every essential word of the header's (M93.01 "Acute slipped upper
+        femoral epiphysis, stable (nontraumatic)" under M93.0 "Slipped upper femoral epiphysis
+        (nontraumatic)")."""
         pending = list(self.children.get(code_id, ()))
         if not pending:  # most anchors are codes with nothing below
             return
         title = self.nodes[code_id].title
+        header_words = set(essential_and_optional(title)[0])  # "(CRPS I)" need not be said
         allowed = name | set(words(title))
         stem = title.casefold().removesuffix(", unspecified")
         while pending:
@@ -262,7 +271,9 @@ class ConditionIndex:
                 head = self._head_words_of[node_id] = _head_words(self.nodes[node_id].title)
             if name & set(head) and head[-1] not in allowed:
                 continue
-            if restating and not self.nodes[node_id].title.casefold().startswith(stem):
+            if rule == INDEX and not self.nodes[node_id].title.casefold().startswith(stem):
+                continue
+            if rule == INCLUSION and not header_words <= set(words(self.nodes[node_id].title)):
                 continue
             yield node_id
             pending += self.children.get(node_id, ())

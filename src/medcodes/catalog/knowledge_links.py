@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TypeVar
 
-from medcodes.catalog.knowledge_conditions import INDEX, RULE_STRENGTH, Anchor, ConditionIndex
+from medcodes.catalog.knowledge_conditions import RULE_STRENGTH, Anchor, ConditionIndex
 from medcodes.catalog.knowledge_drugs import DrugIndex, DrugPage
 from medcodes.catalog.knowledge_names import Name, document_names, words
 from medcodes.catalog.knowledge_procedures import (
@@ -51,6 +51,9 @@ PROCEDURE_GROUPS = frozenset(
 )
 NEOPLASMS = ("C", "D0", "D1", "D2", "D3", "D4")
 DEVICE_WORDS = frozenset({"aid", "implant", "device", "prosthesis", "wheelchair"})
+# A topic about a vaccine is not about the disease it prevents, nor about anything else its
+# also-called name "Shots" says (ICD-10-CM's "Shot NOS" is a gunshot).
+VACCINE_WORDS = frozenset({"vaccine", "vaccination", "immunization"})
 # Which publisher speaks first on a code when several link to it (newest and most specific).
 SOURCE_ORDER = {MEDLINEPLUS: 0, NCI_PDQ: 1, MEDLINEPLUS_TESTS: 2, NCI_DRUG: 3, MEDQUAD: 4}
 # Words that narrow an approved use without changing the disease the code names:
@@ -100,7 +103,9 @@ class Linker:
 
     def links(self, documents: list[Document]) -> Iterator[Link]:
         for position, document in enumerate(documents):
-            if document.source in (MEDLINEPLUS, NCI_PDQ, MEDQUAD):
+            if document.source in (MEDLINEPLUS, NCI_PDQ, MEDQUAD) and _is_about_a_condition(
+                document
+            ):
                 yield from self._condition_links(position, document)
             if document.source in (MEDLINEPLUS, MEDLINEPLUS_TESTS):
                 yield from self._procedure_links(position, document)
@@ -129,9 +134,7 @@ class Linker:
             )
             yield link
             anchor_code = self.code_of[anchor.code_id]
-            below = self.conditions.below_naming(
-                anchor.code_id, anchor.name.words, restating=anchor.rule == INDEX
-            )
+            below = self.conditions.below_naming(anchor.code_id, anchor.name.words, anchor.rule)
             for code_id in below:
                 evidence = f"{anchor.evidence}; {self.code_of[code_id]} is under {anchor_code}"
                 yield Link(
@@ -225,6 +228,15 @@ def _first_tier(names: list[Name], lookup: Callable[[Name], Iterable[T]]) -> lis
     return [a for n in others for a in lookup(n)]
 
 
+def _is_about_a_condition(document: Document) -> bool:
+    """Not a device or a vaccine: ICD-10-CM names those only as objects of an event ("Hearing
+    aids" of W44.G1, an audio device entering a natural orifice) or of a status."""
+    title_words = words(document.title)
+    return not (
+        (title_words and title_words[-1] in DEVICE_WORDS) or VACCINE_WORDS & set(title_words)
+    )
+
+
 def _is_procedure(document: Document, anchors: list[ProcedureAnchor]) -> bool:
     """A test, a procedure topic, a topic the ICD-10-PCS index knows, or a device topic."""
     title_words = words(document.title)
@@ -236,14 +248,27 @@ def _is_procedure(document: Document, anchors: list[ProcedureAnchor]) -> bool:
     )
 
 
-def rank_key(link: Link, document: Document, name_words: int, anchor: str) -> tuple[int, ...]:
-    """Order of links on one code, best first: by source (MedlinePlus, newest and written for
-    patients, first), then the code named itself before an inherited link, a deeper anchor
-    (S72.0 before S72), a longer name ("Diabetes Type 2" before "Diabetes"), a stronger rule."""
+def rank_key(link: Link, document: Document, anchor: str, title: str) -> tuple[int, ...]:
+    """Order of links on one code, best first: the code named itself before an inherited link,
+    a deeper anchor (S72.0 before S72, a category before a block of categories: "Krabbe
+    disease" on E75.23 before "Metabolic Disorders" on E70-E88), then by source (MedlinePlus,
+    newest and written for patients, first), then the name the code's title says more of and
+    adds less to ("Diabetes Type 2" before "Diabetes" on E11.9; "Asthma" before "Childhood
+    asthma" on J45.909 Unspecified asthma, which the index also gives for childhood asthma),
+    then a stronger rule."""
+    named = set(words(link.name))
+    said = len(named & set(words(title)))
     return (
-        SOURCE_ORDER[document.source],
         int(link.inherited),
-        -len(anchor),
-        -name_words,
+        -anchor_depth(anchor),
+        SOURCE_ORDER[document.source],
+        -said,
+        len(named) - said,
         -RULE_STRENGTH.get(link.rule, 2),
     )
+
+
+def anchor_depth(code: str) -> int:
+    """How far down its hierarchy a code is: a range (a block or chapter, "E70-E88") is above
+    every category, however long its name."""
+    return 0 if "-" in code else len(code.replace(".", ""))
