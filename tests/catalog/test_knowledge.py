@@ -236,3 +236,12 @@ def test_the_most_specific_document_speaks_first(knowledge: KnowledgeReader) -> 
     assert linked(knowledge, "E70.310", "condition")[0] == "ocular albinism"
     assert linked(knowledge, "J45.909", "condition")[0] == "Asthma"
     assert linked(knowledge, "E11.9", "condition")[:2] == ["Diabetes Type 2", "Diabetes"]
+
+
+def test_a_diagnostic_excision_is_a_biopsy(knowledge: KnowledgeReader) -> None:
+    """The ICD-10-PCS Index: "Biopsy" see "Excision with qualifier Diagnostic" (and Extraction,
+    Drainage). 0FB03ZX (liver, percutaneous, diagnostic) takes MedlinePlus Biopsy; the same
+    excision without the diagnostic qualifier (0FB03ZZ) does not."""
+    assert "Biopsy" in linked(knowledge, "0FB03ZX", "procedure")
+    assert "Biopsy" in linked(knowledge, "07DR3ZX", "procedure")  # bone marrow, extraction
+    assert "Biopsy" not in linked(knowledge, "0FB03ZZ")

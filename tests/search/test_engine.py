@@ -295,3 +295,9 @@ def test_a_repeated_word_is_searched_once(searcher: Searcher) -> None:
     repeated = searcher.search(SearchQuery("fracture fracture femur femur fracture ", limit=20))
     assert [h.code for h in repeated.hits] == [h.code for h in once.hits]
     assert repeated.total == once.total
+
+
+def test_a_biopsy_finds_the_diagnostic_excision_the_index_names(searcher: Searcher) -> None:
+    """The ICD-10-PCS Index says "Biopsy" see "Excision with qualifier Diagnostic": no code
+    title says biopsy, so only that reference leads from the word to the codes."""
+    assert codes(searcher, "liver biopsy")[:2] == ["0FB00ZX", "0FB03ZX"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -29,6 +30,9 @@ from medcodes.systems import System, code_key
 SYSTEM = System.ICD10PCS.value
 KIND_BY_LENGTH = {1: "section", 2: "body-system", 3: "table"}
 MAX_CODES_PER_INDEX_ENTRY = 60  # a broad index prefix names a family, not each code
+# A reference naming an operation and a qualifier rather than a table ("Biopsy" see "Excision
+# with qualifier Diagnostic"): it names every code with both, wherever their tables are.
+_QUALIFIED = re.compile(r"^(?P<operation>.+?) with qualifier (?P<qualifier>.+)$")
 
 
 def load_icd10pcs(located: list[Located], sources_dir: Path) -> Loaded:
@@ -80,6 +84,7 @@ def load_icd10pcs(located: list[Located], sources_dir: Path) -> Loaded:
         terms = list(icd10pcs_index.parse_index(item.path))
         loaded.manifest.append(manifest_row(item, sources_dir, len(terms)))
         loaded.terms.extend(_index_terms(terms, codes))
+        loaded.terms.extend(_qualified_terms(terms, tables, set(codes)))
     loaded.history.extend(diff_history(SYSTEM, snapshots, "order files compared"))
     loaded.releases.extend(release_rows(SYSTEM, snapshots))
     loaded.changes.extend(change_rows(SYSTEM, snapshots))
@@ -167,6 +172,33 @@ def _index_terms(terms: list[icd10pcs_index.PcsIndexTerm], codes: list[str]) -> 
     for term in terms:
         for code in _codes_under(term.code, codes):
             yield TermRow(SYSTEM, code, term.term, "pcs-index")
+
+
+def _qualified_terms(
+    terms: list[icd10pcs_index.PcsIndexTerm], tables: list[icd10pcs.PcsTable], codes: set[str]
+) -> Iterator[TermRow]:
+    """Headings whose reference names an operation with a qualifier, on the codes that have
+    both: "Biopsy" on 0FB03ZX (Excision of Liver, Percutaneous Approach, Diagnostic)."""
+    for term in terms:
+        named = _QUALIFIED.match(term.see) if term.reference == "see" and not term.code else None
+        if named is None:
+            continue
+        for code in _codes_with(tables, named["operation"], named["qualifier"]):
+            if code in codes:
+                yield TermRow(SYSTEM, code, term.term, "pcs-index")
+
+
+def _codes_with(tables: list[icd10pcs.PcsTable], operation: str, qualifier: str) -> Iterator[str]:
+    """The codes the tables allow with this third-axis value (the root operation) and this
+    qualifier (the seventh)."""
+    for table in tables:
+        if table.axes[2].label != operation:
+            continue
+        for row in table.rows:
+            qualifiers = "".join(v.char for v in row.axes[3] if v.label == qualifier)
+            if qualifiers:
+                for tail in itertools.product(*row.chars[:3], qualifiers):
+                    yield table.prefix + "".join(tail)
 
 
 def _codes_under(prefix: str, codes: list[str]) -> list[str]:
