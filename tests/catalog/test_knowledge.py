@@ -245,3 +245,29 @@ def test_a_diagnostic_excision_is_a_biopsy(knowledge: KnowledgeReader) -> None:
     assert "Biopsy" in linked(knowledge, "0FB03ZX", "procedure")
     assert "Biopsy" in linked(knowledge, "07DR3ZX", "procedure")  # bone marrow, extraction
     assert "Biopsy" not in linked(knowledge, "0FB03ZZ")
+
+
+def test_a_broad_index_heading_links_only_the_document_it_names(
+    knowledge: KnowledgeReader,
+) -> None:
+    """ "Punch biopsy" (see Excision with qualifier Diagnostic, of any body part) is also an
+    other name of the medical test Skin biopsy; that test is not about a liver biopsy."""
+    assert "Skin biopsy" not in linked(knowledge, "0FB03ZX")
+
+
+def test_plain_radiography_is_an_x_ray(knowledge: KnowledgeReader) -> None:
+    """ICD-10-PCS type "Plain Radiography" is MedlinePlus X-Rays ("Radiography"); fluoroscopy
+    and CT, also made with x-rays, keep their own topics."""
+    assert linked(knowledge, "BR00ZZZ", "procedure") == ["X-Rays"]
+    assert "X-Rays" not in linked(knowledge, "BR10ZZZ")  # fluoroscopy of cervical spine
+
+
+def test_a_site_after_a_comma_is_a_site(knowledge: KnowledgeReader) -> None:
+    """ "Pathological fracture, right humerus" and "Stress fracture, right ulna" are fractures at
+    a site (a bone weakened by disease or overuse breaks); "Other specified rheumatoid
+    arthritis, right shoulder" is rheumatoid arthritis. After a comma only site words may
+    follow: "Unspecified fracture, not elsewhere classified" would name no site."""
+    assert "Fractures" in linked(knowledge, "M84.421A", "condition")
+    assert "Fractures" in linked(knowledge, "M84.331G", "condition")
+    assert "Rheumatoid Arthritis" in linked(knowledge, "M06.811", "condition")
+    assert "Fractures" in linked(knowledge, "M84.521A", "condition")  # in neoplastic disease

@@ -46,7 +46,8 @@ SITE_CONNECTORS = frozenset(
      "first", "second", "third"}
 )  # fmt: skip
 # What may stand before the condition in a site title's head ("displaced fracture", "left").
-SITE_PREMODIFIERS = SAFE_PREMODIFIERS | LATERALITY
+# "Pathological fracture" and "stress fracture" are fractures (of a weakened or overused bone).
+SITE_PREMODIFIERS = SAFE_PREMODIFIERS | LATERALITY | frozenset({"pathological", "stress"})
 CANCER_WORDS = frozenset({"cancer"})
 MALIGNANT_NEOPLASM = ("malignant", "neoplasm")
 # Too broad to anchor a link: the Neoplasms chapter holds benign tumours too.
@@ -69,6 +70,9 @@ GENERIC_SITE_HEADS = frozenset({"canal", "gland", "duct", "tract", "cavity", "re
 # says how or in what, not what. "due to" ends the title's usefulness: "Influenza due to
 # identified novel influenza A virus" is bird flu, not the flu.
 SITE_SPLITTERS = (" of ", " at ")
+# A title with no preposition may give its site after a comma ("Pathological fracture, right
+# humerus"); it counts only when every word after the comma is a site word.
+SITE_COMMA = ", "
 OPEN_SPLITTERS = (" by ", " from ", " on ", " into ", " against ", " in ", " with ", " without ")
 BLOCKING_SPLITTERS = (" due to ", " following ", " complicating ", " associated with ")
 
@@ -174,12 +178,14 @@ class ConditionIndex:
 
     def _add_head(self, node: Node) -> None:
         """Index a title naming a condition and then where or how ("Fracture of femur",
-        "Poisoning by penicillins") by the last word of its head phrase. Titles whose
-        complement could change what is named are never anchors of the site and cancer
-        rules, so they are left out here once."""
+        "Poisoning by penicillins", "Pathological fracture, right humerus") by the last word
+        of its head phrase. Titles whose complement could change what is named are never
+        anchors of the site and cancer rules, so they are left out here once."""
         lowered = f" {node.title.casefold()} "
         splitters = (*SITE_SPLITTERS, *OPEN_SPLITTERS, *BLOCKING_SPLITTERS)
         found = [(lowered.find(s), s) for s in splitters if s in lowered]
+        if not found and SITE_COMMA in lowered:
+            found = [(lowered.find(SITE_COMMA), SITE_COMMA)]
         if not found:
             return
         cut, splitter = min(found)
@@ -188,10 +194,15 @@ class ConditionIndex:
         head, complement = words(lowered[:cut]), lowered[cut:]
         said = frozenset(words(complement))
         only_sites = said <= self.sites
-        if splitter in SITE_SPLITTERS and not only_sites:
+        if splitter in (*SITE_SPLITTERS, SITE_COMMA) and not only_sites:
             return
         if head and said and not said & NEGATING_WORDS:
-            nested = not only_sites or " of " in complement.removeprefix(" of ")
+            # a site after a comma is for the site rule only, never the cancer rule's
+            nested = (
+                splitter == SITE_COMMA
+                or not only_sites
+                or " of " in complement.removeprefix(" of ")
+            )
             entry = _Head(node.id, head, frozenset(head), said, nested, _site_head(complement))
             self._heads[head[-1]].append(entry)
 
@@ -254,9 +265,9 @@ class ConditionIndex:
         codes under it. Through an index entry, only codes whose title starts with the
         header's (an entry giving "C92.0-" means its remission states; one giving "E71.5-"
         leaves open which of the peroxisomal disorders below it); through an inclusion term,
-        only codes whose title says every essential word of the header's (M93.01 "Acute slipped upper
-        femoral epiphysis, stable (nontraumatic)" under M93.0 "Slipped upper femoral epiphysis
-        (nontraumatic)")."""
+        only codes whose title says every essential word of the header's (M93.01 "Acute
+        slipped upper femoral epiphysis, stable (nontraumatic)" under M93.0 "Slipped upper
+        femoral epiphysis (nontraumatic)")."""
         pending = list(self.children.get(code_id, ()))
         if not pending:  # most anchors are codes with nothing below
             return

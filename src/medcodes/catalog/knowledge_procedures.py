@@ -31,6 +31,9 @@ PCS_INDEX, PCS_AXIS, HCPCS_DESCRIPTOR = "pcs-index", "pcs-axis", "descriptor"
 PCS_NAMING_AXES = (1, 3)
 _ALTERNATE = re.compile(r"^(.*?)\s*\(([^()]+)\)\s*$")
 PCS_TOLERATED = LATERALITY | frozenset({"joint"})
+# Words of an axis label a name may leave out: "plain" only sets plain radiography (an x-ray,
+# "Radiography" to MedlinePlus) apart from fluoroscopy and CT.
+AXIS_TOLERATED = frozenset({"plain"})
 PCS_CODE_LENGTH = 7
 # Where a descriptor's leading phrase ends ("Colonoscopy on individual ...", "Hearing aid,
 # monaural"): the phrase before is what the line bills.
@@ -74,6 +77,7 @@ class ProcedureIndex:
             list
         )
         taken_apart: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
+        self._body_systems: dict[str, set[str]] = defaultdict(set)
         for heading, code_id, code in pcs_terms:
             if len(code) != PCS_CODE_LENGTH:
                 continue
@@ -81,6 +85,7 @@ class ProcedureIndex:
                 taken_apart[heading] = _pcs_heading_words(heading)
             key, allowed = taken_apart[heading]
             self._pcs[key].append((heading, code_id, code, allowed))
+            self._body_systems[heading].add(code[:2])
         self._tables: dict[frozenset[str], set[tuple[str, int, str]]] = defaultdict(set)
         labels = list(pcs_table_labels)
         others = {table for table, position, label in labels if _is_catch_all(position, label)}
@@ -89,7 +94,9 @@ class ProcedureIndex:
                 continue  # "Other Radiation" (hyperthermia, laser thermal therapy) is not
                 # what its section's name says
             for alternative in _alternatives(label):
-                self._tables[frozenset(words(alternative))].add((table, position, label))
+                said = frozenset(words(alternative))
+                for key in {said, said - AXIS_TOLERATED} - {frozenset()}:
+                    self._tables[key].add((table, position, label))
         self._codes_of_table: dict[str, list[tuple[int, str]]] = defaultdict(list)
         for code_id, code in pcs_codes:
             self._codes_of_table[code[:3]].append((code_id, code))
@@ -116,7 +123,13 @@ class ProcedureIndex:
                 yield ProcedureAnchor(code_id, PCS_AXIS, name, f"{evidence} ({code} is in it)")
 
     def _pcs_anchors(self, name: Name) -> Iterator[ProcedureAnchor]:
+        """Codes an index heading saying the name gives. A heading whose codes span body
+        systems ("Punch biopsy" see Excision with qualifier Diagnostic, of any body part)
+        links only the document it is the own name of (MedlinePlus Biopsy), never one that
+        lists it as another name ("punch biopsy" of the medical test Skin biopsy)."""
         for heading, code_id, code, allowed in self._pcs.get(name.words - PCS_TOLERATED, ()):
+            if not name.is_primary and len(self._body_systems[heading]) > 1:
+                continue
             if name.words <= allowed:
                 evidence = f'ICD-10-PCS index "{heading}" gives {code}'
                 yield ProcedureAnchor(code_id, PCS_INDEX, name, evidence)
