@@ -271,3 +271,14 @@ def test_a_site_after_a_comma_is_a_site(knowledge: KnowledgeReader) -> None:
     assert "Fractures" in linked(knowledge, "M84.331G", "condition")
     assert "Rheumatoid Arthritis" in linked(knowledge, "M06.811", "condition")
     assert "Fractures" in linked(knowledge, "M84.521A", "condition")  # in neoplastic disease
+
+
+def test_a_corrosion_is_a_chemical_burn(knowledge: KnowledgeReader) -> None:
+    """T20-T32 includes "chemical burn [corrosion]": "Corrosion of second degree of multiple
+    right fingers" takes MedlinePlus Burns, and the evidence says why."""
+    (link,) = [
+        link
+        for link in knowledge.links(knowledge.catalog.get("T23.631A"))
+        if link.document.title == "Burns"
+    ]
+    assert 'includes "chemical burn [corrosion]"' in link.evidence

@@ -73,6 +73,12 @@ SITE_SPLITTERS = (" of ", " at ")
 # A title with no preposition may give its site after a comma ("Pathological fracture, right
 # humerus"); it counts only when every word after the comma is a site word.
 SITE_COMMA = ", "
+# Words a code title uses for what a patient text calls by another name, and the official
+# text that says so: the block T20-T32 includes "chemical burn [corrosion]", so "Corrosion of
+# second degree of right thumb" is a burn.
+TITLE_READINGS = {
+    "corrosion": ("burn", 'T20-T32 "Burns and corrosions" includes "chemical burn [corrosion]"'),
+}
 OPEN_SPLITTERS = (" by ", " from ", " on ", " into ", " against ", " in ", " with ", " without ")
 BLOCKING_SPLITTERS = (" due to ", " following ", " complicating ", " associated with ")
 
@@ -98,6 +104,7 @@ class _Head:
     complement: frozenset[str]  # the site words after "of"
     nested: bool  # a second "of" ("of skin of breast")
     site_head: frozenset[str]  # the organ the sites end on
+    read_as: str = ""  # why the head is read as another word (TITLE_READINGS), if it is
 
     @property
     def bare_head(self) -> tuple[str, ...]:
@@ -205,6 +212,12 @@ class ConditionIndex:
             )
             entry = _Head(node.id, head, frozenset(head), said, nested, _site_head(complement))
             self._heads[head[-1]].append(entry)
+            if head[-1] in TITLE_READINGS:
+                reading, why = TITLE_READINGS[head[-1]]
+                read = (*head[:-1], reading)
+                self._heads[reading].append(
+                    _Head(node.id, read, frozenset(read), said, True, entry.site_head, why)
+                )
 
     # --- looking up ---------------------------------------------------------------------
     def anchors(self, name: Name) -> Iterator[Anchor]:
@@ -246,6 +259,8 @@ class ConditionIndex:
             if name.words <= entry.head_set and entry.head_set - name.words <= SITE_PREMODIFIERS:
                 node = self.nodes[entry.node_id]
                 evidence = f'ICD-10-CM title of {node.code} "{node.title}" names it'
+                if entry.read_as:
+                    evidence += f" ({entry.read_as})"
                 yield Anchor(entry.node_id, SITE, name, evidence)
 
     def _cancer_anchors(self, name: Name) -> Iterator[Anchor]:

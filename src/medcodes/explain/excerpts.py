@@ -80,7 +80,8 @@ SECTION_RULES: tuple[SectionRule, ...] = (
     SectionRule("causes", DIAGNOSIS,
                 heading=r"\bcaus(?:e|es|ed)\b|\brisk\b|\bat risk\b|\bgenetic changes\b|\binherit",
                 qtypes=("causes", "susceptibility", "genetic changes", "inheritance"),
-                lead=r"\bcaused by\b|\bthe cause\b|\brisk factors?\b|\bcauses of\b[^.]*\binclude"),
+                lead=r"\bcaused by\b|(?:^|[.!?]\s)(?:often,? )?the cause\b|\brisk factors?\b"
+                     r"|\bcauses of\b[^.]*\binclude|\bhas many (?:possible )?causes\b"),
     SectionRule("diagnosis", DIAGNOSIS,
                 heading=r"diagnos|\btests?\b|\bexams?\b", qtypes=("exams and tests",),
                 lead=r"\bdiagnos|\btests?\b[^.]*\b(?:show|find|check)"),
@@ -122,19 +123,30 @@ _SUB_HEADING = re.compile(r"^for (?:an? |the )?(.+?):$", re.I)
 
 
 def section_of(passage: KnowledgePassage, profile: str, first: bool = False) -> str | None:
-    """The section a passage fills on a page of `profile`, by the first matching rule;
-    `first` says it opens its document."""
-    for rule, heading, lead in _COMPILED:
-        if rule.profile != profile or (rule.opening and not first):
-            continue
+    """The section a passage fills on a page of `profile`: by its MedQuAD question type or
+    heading, the first matching rule; else, for a passage without heading, by the first rule
+    whose lead its opening sentence matches, and only then its whole paragraph ("Treatment
+    depends on the cause of your fever." is about treatment, not causes). `first` says it
+    opens its document."""
+    rules = [
+        (rule, heading, lead)
+        for rule, heading, lead in _COMPILED
+        if rule.profile == profile and (first or not rule.opening)
+    ]
+    for rule, heading, _lead in rules:
         if passage.qtype and passage.qtype in rule.qtypes:
             return rule.section
         if heading and (
             heading.search(passage.heading) or (passage.parent and heading.search(passage.parent))
         ):
             return rule.section
-        if lead and not passage.heading and lead.search(passage.text.split("\n", 1)[0]):
-            return rule.section
+    if passage.heading:
+        return None
+    paragraph = passage.text.split("\n", 1)[0]
+    for text in (_SENTENCE.split(paragraph, 1)[0], paragraph):
+        for rule, _heading, lead in rules:
+            if lead and lead.search(text):
+                return rule.section
     return None
 
 
