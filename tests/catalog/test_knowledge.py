@@ -282,3 +282,15 @@ def test_a_corrosion_is_a_chemical_burn(knowledge: KnowledgeReader) -> None:
         if link.document.title == "Burns"
     ]
     assert 'includes "chemical burn [corrosion]"' in link.evidence
+
+
+def test_a_toxic_effect_is_a_poisoning_and_an_adverse_effect_a_drug_reaction(
+    knowledge: KnowledgeReader,
+) -> None:
+    """The Table of Drugs and Chemicals gives "Toxic effect" codes in its Poisoning columns
+    (Venom: T63.91-T63.94); T36-T50 includes the "adverse effect of correct substance properly
+    administered". What follows "of" there is a substance, not a site."""
+    assert "Poisoning" in linked(knowledge, "T63.311A", "condition")  # black widow venom
+    assert "Poisoning" in linked(knowledge, "T58.01XA", "condition")  # carbon monoxide
+    assert "Drug Reactions" in linked(knowledge, "T36.0X5A", "condition")  # penicillins
+    assert "Drug Reactions" not in linked(knowledge, "T36.0X1A")  # poisoning by penicillins

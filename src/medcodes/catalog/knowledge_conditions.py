@@ -73,11 +73,37 @@ SITE_SPLITTERS = (" of ", " at ")
 # A title with no preposition may give its site after a comma ("Pathological fracture, right
 # humerus"); it counts only when every word after the comma is a site word.
 SITE_COMMA = ", "
-# Words a code title uses for what a patient text calls by another name, and the official
+
+
+# Head words a code title uses for what a patient text calls by another name, and the official
 # text that says so: the block T20-T32 includes "chemical burn [corrosion]", so "Corrosion of
-# second degree of right thumb" is a burn.
-TITLE_READINGS = {
-    "corrosion": ("burn", 'T20-T32 "Burns and corrosions" includes "chemical burn [corrosion]"'),
+# second degree of right thumb" is a burn; the Table of Drugs and Chemicals gives the T51-T65
+# "Toxic effect of ..." codes in its "Poisoning" columns (Venom: T63.91-T63.94), so "Toxic
+# effect of carbon monoxide" reads as "Poisoning by carbon monoxide" (what follows "of" is
+# then a substance, not a site); T36-T50 includes the "adverse effect of correct substance
+# properly administered", a drug reaction.
+@dataclass(frozen=True, slots=True)
+class TitleReading:
+    reads_as: tuple[str, ...]
+    why: str
+    names_a_substance: bool = False
+
+
+TITLE_READINGS: dict[tuple[str, ...], TitleReading] = {
+    ("corrosion",): TitleReading(
+        ("burn",), 'T20-T32 "Burns and corrosions" includes "chemical burn [corrosion]"'
+    ),
+    ("toxic", "effect"): TitleReading(
+        ("poisoning",),
+        'the Table of Drugs and Chemicals gives T51-T65 "Toxic effect" codes as poisonings',
+        names_a_substance=True,
+    ),
+    ("adverse", "effect"): TitleReading(
+        ("drug", "reaction"),
+        'T36-T50 includes "adverse effect of correct substance properly administered", a side'
+        " effect of a medicine (MedlinePlus Drug Reactions)",
+        names_a_substance=True,
+    ),
 }
 OPEN_SPLITTERS = (" by ", " from ", " on ", " into ", " against ", " in ", " with ", " without ")
 BLOCKING_SPLITTERS = (" due to ", " following ", " complicating ", " associated with ")
@@ -201,7 +227,9 @@ class ConditionIndex:
         head, complement = words(lowered[:cut]), lowered[cut:]
         said = frozenset(words(complement))
         only_sites = said <= self.sites
-        if splitter in (*SITE_SPLITTERS, SITE_COMMA) and not only_sites:
+        reading = _reading(head)
+        substance = reading is not None and reading[1].names_a_substance
+        if splitter in (*SITE_SPLITTERS, SITE_COMMA) and not only_sites and not substance:
             return
         if head and said and not said & NEGATING_WORDS:
             # a site after a comma is for the site rule only, never the cancer rule's
@@ -210,13 +238,15 @@ class ConditionIndex:
                 or not only_sites
                 or " of " in complement.removeprefix(" of ")
             )
-            entry = _Head(node.id, head, frozenset(head), said, nested, _site_head(complement))
-            self._heads[head[-1]].append(entry)
-            if head[-1] in TITLE_READINGS:
-                reading, why = TITLE_READINGS[head[-1]]
-                read = (*head[:-1], reading)
-                self._heads[reading].append(
-                    _Head(node.id, read, frozenset(read), said, True, entry.site_head, why)
+            site_head = _site_head(complement)
+            if not substance:
+                self._heads[head[-1]].append(
+                    _Head(node.id, head, frozenset(head), said, nested, site_head)
+                )
+            if reading is not None:
+                read, how = reading
+                self._heads[read[-1]].append(
+                    _Head(node.id, read, frozenset(read), said, True, site_head, how.why)
                 )
 
     # --- looking up ---------------------------------------------------------------------
@@ -303,6 +333,14 @@ class ConditionIndex:
                 continue
             yield node_id
             pending += self.children.get(node_id, ())
+
+
+def _reading(head: tuple[str, ...]) -> tuple[tuple[str, ...], TitleReading] | None:
+    """The head as a patient text would say it, if a title reading applies."""
+    for said_so, reading in TITLE_READINGS.items():
+        if head[-len(said_so) :] == said_so:
+            return (*head[: -len(said_so)], *reading.reads_as), reading
+    return None
 
 
 def _head_words(title: str) -> tuple[str, ...]:
