@@ -220,3 +220,13 @@ def test_tests_still_link_to_the_codes_that_bill_them(knowledge: KnowledgeReader
     assert linked(knowledge, "G0403", "test") == ["Electrocardiogram"]
     assert linked(knowledge, "G0444", "test") == ["Depression screening"]
     assert "Anoscopy" in linked(knowledge, "0DJD8ZZ", "test")
+    assert linked(knowledge, "G0477", "test") == ["Drug testing"]  # its other name "drug test"
+
+
+def test_an_other_name_that_says_less_than_the_test_does_not_link(
+    knowledge: KnowledgeReader,
+) -> None:
+    """The Karyotype genetic test's other name "genetic testing" is every genetic test, not
+    the one for amyotrophic lateral sclerosis that S3800 bills."""
+    assert linked(knowledge, "S3800") == ["Genetic Testing"]
+    assert linked(knowledge, "J7190", "test") == []  # "Factor VIII" inside "(Factor I, ...)"

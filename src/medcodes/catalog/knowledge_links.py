@@ -225,8 +225,16 @@ def _first_tier(names: list[Name], lookup: Callable[[Name], Iterable[T]]) -> lis
     primary = [a for n in own for a in lookup(n)]
     if primary:
         return primary
-    others = [n for n in names if not n.is_primary and not any(n.words < o.words for o in own)]
+    others = [n for n in names if not n.is_primary and not any(_says_less(n, o) for o in own)]
     return [a for n in others for a in lookup(n)]
+
+
+def _says_less(name: Name, own: Name) -> bool:
+    """Whether `name` is `own` with words left out, a word and its -ing form counted as one:
+    "Genetic testing", an other name of the "Karyotype genetic test", is every genetic test
+    (HCPCS S3800 "Genetic testing for amyotrophic lateral sclerosis")."""
+    folded, own_folded = (frozenset(w.removesuffix("ing") for w in n.words) for n in (name, own))
+    return folded < own_folded
 
 
 def _is_procedure(document: Document, anchors: list[ProcedureAnchor]) -> bool:

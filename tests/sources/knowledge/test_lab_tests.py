@@ -139,3 +139,17 @@ def test_short_rows_are_reported_by_line(tmp_path: Path) -> None:
     (only,) = read_lab_tests(path, tmp_path, "2021", problems)
     assert only.title == "X test" and only.url == "https://medlineplus.gov/lab-tests/x-test/"
     assert [(p.line, p.why) for p in problems] == [(2, "row has 2 cells, expected 9")]
+
+
+def test_other_names_run_into_the_text_are_names(
+    lab_tests: tuple[list[Document], list[Problem]],
+) -> None:
+    """An "Other names:" line run into the text ("...if not treated.Other names: blood
+    sugar, ...") was quoted on A4253's page and its names were lost; a name list in brackets
+    stays one name."""
+    tests = {t.title: t for t in lab_tests[0]}
+    glucose = tests["Blood glucose test"]
+    assert glucose.also_called[:2] == ("blood sugar", "self-monitoring of blood glucose (SMBG)")
+    assert not any("Other names" in p.text for t in tests.values() for p in t.passages)
+    assert "Factor VIII" not in tests["Coagulation factor tests"].also_called
+    assert "drug test" in tests["Drug testing"].also_called  # "...(PCP)Other names: ..."

@@ -26,18 +26,21 @@ NAME_COLUMN = "Lab test"
 CELLS = 9
 TESTS_URL = "https://medlineplus.gov/lab-tests/{slug}/"
 _QUESTION = re.compile(r"^\s*([^?\n]{3,200}\?)\s*")
-_RUN_ON = re.compile(r"(?:(?<=[a-z0-9)][.:!?])|(?<=[A-Z]{2}[.:!?]))(?=[A-Z])")
+_RUN_ON = re.compile(
+    r"(?:(?<=[a-z0-9)][.:!?])|(?<=[A-Z]{2}[.:!?]))(?=[A-Z])|(?=Other names?\b[^:\n]{0,80}:)"
+)
 # Where one list item ends and the next begins, the break having been dropped: a whole word
 # (not the "Mc" of "McDonald", the "Ig" of "IgE", the "pro" of "NT-proBNP") of lower-case
 # letters, or a capitalised one of 4+ letters, or an acronym's plural, then a capitalised word
 # ("thirstMore", "FatigueWeakness", "x-rayAre", "STDsUsing"); a word of 3+ letters, then a
-# capital standing alone or opening an acronym ("diseaseA low", "cellsLDH-2"); a closing
+# capital standing alone or opening an acronym ("diseaseA low", "cellsLDH-2", but not the
+# "DNA" of "cffDNA"); a closing
 # bracket, then a capitalised word ("(arrhythmia)Older"); a lone capital, then a capitalised
 # word ("Hepatitis AHepatitis B"). Once a line has been cut, a capitalised word of 3 letters
 # ends an item too ("MilkSoyWheat": "Soy"), which alone might be a name ("OxyContin").
 _ITEM_END_RULES = (
     r"(?<![A-Za-z0-9])(?:[a-z]{2,}|[A-Z][a-z]{%d,}|[A-Z]{2,}s)(?=[A-Z][a-z])"
-    r"|(?<![A-Za-z0-9-])[A-Z]?[a-z]{3,}(?=[A-Z](?:[A-Z0-9]|\s))"
+    r"|(?<![A-Za-z0-9-])[A-Z]?[a-z]{3,}(?=[A-Z](?:[A-Z0-9]|\s))(?![A-Z]NA)"
     r"|\)(?=[A-Z][a-z])"
     r"|(?<![A-Za-z0-9-])[A-Z](?=[A-Z][a-z]{2,})"
 )
@@ -48,7 +51,10 @@ _NEXT_ITEM_END = re.compile(_ITEM_END_RULES % 2)
 # word ("...white blood cells:pANCA, which targets...").
 _STILL_GLUED = re.compile(r"[a-z]L[A-Z][a-z]|\w:[a-z]")
 _SENTENCE_END = (".", "!", "?", ":")
-_OTHER_NAMES = re.compile(r"^Other names?:\s*(.+)$", re.MULTILINE)
+_OTHER_NAMES = re.compile(r"^Other names?(?: for [^:]{1,80})?:\s*(.+)$")
+# Between two other names: a comma or semicolon outside brackets ("factor assay by number
+# (Factor I, Factor II, Factor VIII, etc.)" is one name, not "Factor VIII").
+_NAME_BREAK = re.compile(r"[,;](?![^()]*\))")
 _SLUG = re.compile(r"[^a-z0-9]+")
 
 
@@ -112,15 +118,28 @@ def _cell_passage(cell: str, line: int, also_called: list[str]) -> Passage | Non
     found = _QUESTION.match(cell)
     if found is None:
         return None
-    body = cell[found.end() :]
-    for names in _OTHER_NAMES.findall(body):
-        also_called += [n.strip() for n in re.split(r"[,;]", names) if n.strip()]
-    body = _OTHER_NAMES.sub("", body)
-    lines = [" ".join(p.split()) for p in _RUN_ON.sub("\n", body).splitlines()]
-    parts = _blocks([line for line in lines if line])
+    lines = [" ".join(p.split()) for p in _RUN_ON.sub("\n", cell[found.end() :]).splitlines()]
+    parts = _blocks(_without_other_names([line for line in lines if line], also_called))
     if not parts:
         return None
     return Passage(heading=" ".join(found.group(1).split()), text=render(parts), line=line)
+
+
+def _without_other_names(lines: list[str], also_called: list[str]) -> list[str]:
+    """The lines but the "Other names:" one ("...if not treated.Other names: blood sugar,
+    ..."), whose names go to `also_called`; a list ending in a comma goes on on the next line
+    ("cardiac troponin (cTN),\ncardiac-specific troponin I and troponin T")."""
+    kept: list[str] = []
+    continued = False
+    for line in lines:
+        names = _OTHER_NAMES.match(line)
+        if names is None and not continued:
+            kept.append(line)
+            continue
+        listed = line if names is None else names.group(1)
+        also_called += [n.strip() for n in _NAME_BREAK.split(listed) if n.strip()]
+        continued = listed.endswith(",")
+    return kept
 
 
 def _blocks(lines: list[str]) -> list[str]:
