@@ -26,3 +26,13 @@ def test_colonoscopy_duration_and_setting_still_shown(catalog: Catalog) -> None:
         found = stated(catalog, code)
         assert found["duration"].endswith("It usually takes 30 to 60 minutes.")
         assert found["setting"] == "You will have the procedure at a hospital or outpatient center."
+
+
+def test_a_list_of_further_reading_is_not_a_treatment(catalog: Catalog) -> None:
+    """Audit find: F78.A1's Treatment quoted MedQuAD's "These resources address the diagnosis
+    or management of SYNGAP1-related intellectual disability: - Genetic Testing Registry: ...
+    - Drug Therapy - Surgery and Rehabilitation", a list of links run together."""
+    explanation = explain_code(catalog, catalog.get("F78.A1"), None)
+    found = {s.key: s for s in explanation.sections}
+    assert "These resources" not in found["treatment"].text
+    assert found["causes"].text.startswith("SYNGAP1-related intellectual disability is caused")

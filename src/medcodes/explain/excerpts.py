@@ -103,8 +103,13 @@ _COMPILED = [
     for rule in SECTION_RULES
 ]  # fmt: skip
 
-# Passages quoted whole would not read as text: flattened Human Phenotype Ontology tables.
-UNQUOTABLE = re.compile(r"Human Phenotype Ontology")
+# Passages quoted whole would not read as text: flattened Human Phenotype Ontology tables, and
+# MedQuAD's Genetics Home Reference "treatment" answers, which are lists of further-reading
+# links run together ("These resources address the diagnosis or management of X: - Genetic
+# Testing Registry: ... - Diagnostic Tests - Drug Therapy - Surgery and Rehabilitation").
+UNQUOTABLE = re.compile(
+    r"Human Phenotype Ontology|^These resources address the diagnosis or management of"
+)
 # Sentences that state how long or where, quoted whole into Duration and Setting.
 DURATION = re.compile(
     r"\b(?:takes?|lasts?)\s+(?:about|around|up to|less than|more than|only|from)?\s*"
