@@ -294,3 +294,33 @@ def test_a_toxic_effect_is_a_poisoning_and_an_adverse_effect_a_drug_reaction(
     assert "Poisoning" in linked(knowledge, "T58.01XA", "condition")  # carbon monoxide
     assert "Drug Reactions" in linked(knowledge, "T36.0X5A", "condition")  # penicillins
     assert "Drug Reactions" not in linked(knowledge, "T36.0X1A")  # poisoning by penicillins
+
+
+def test_a_supply_does_not_take_a_tests_text(knowledge: KnowledgeReader) -> None:
+    """Audit find: A4253 "Blood glucose test or reagent strips for home blood glucose
+    monitor" took the MedlinePlus "Blood glucose test" page ("A health care professional will
+    take a blood sample from a vein in your arm"), and A4250 "Urine test or reagent strips"
+    the Urinalysis topic: a test's page describes what is done to a patient, not a supply."""
+    assert linked(knowledge, "A4253") == []
+    assert "Urinalysis" not in linked(knowledge, "A4250")
+    (by_test,) = knowledge.catalog.conn.execute(
+        "SELECT count(*) FROM knowledge_links l JOIN knowledge_documents d "
+        "ON d.id = l.document_id WHERE d.source = 'medlineplus-tests' AND l.kind = 'device'"
+    ).fetchone()
+    assert by_test == 0
+
+
+def test_tests_still_link_to_the_codes_that_bill_them(knowledge: KnowledgeReader) -> None:
+    assert linked(knowledge, "G0403", "test") == ["Electrocardiogram"]
+    assert linked(knowledge, "G0444", "test") == ["Depression screening"]
+    assert "Anoscopy" in linked(knowledge, "0DJD8ZZ", "test")
+    assert linked(knowledge, "G0477", "test") == ["Drug testing"]  # its other name "drug test"
+
+
+def test_an_other_name_that_says_less_than_the_test_does_not_link(
+    knowledge: KnowledgeReader,
+) -> None:
+    """The Karyotype genetic test's other name "genetic testing" is every genetic test, not
+    the one for amyotrophic lateral sclerosis that S3800 bills."""
+    assert linked(knowledge, "S3800") == ["Genetic Testing"]
+    assert linked(knowledge, "J7190", "test") == []  # "Factor VIII" inside "(Factor I, ...)"

@@ -6,7 +6,8 @@ Which rules a document goes through:
 - procedure / test / device (ICD-10-PCS index; HCPCS descriptors): MedlinePlus medical tests,
   and topics that are procedures or devices (a MedlinePlus group of procedures, a name the
   ICD-10-PCS index knows, or a title naming a device); a disease topic never links to a HCPCS
-  line by its name ("Breast Cancer" is not the quality-reporting code that mentions it);
+  line by its name ("Breast Cancer" is not the quality-reporting code that mentions it), and
+  only a device topic links to a HCPCS supply ("Blood glucose test" is not A4253's strips);
 - drug (HCPCS): NCI drug pages about one drug;
 - indication (ICD-10-CM): the conditions an NCI drug page says the drug is approved to treat.
 A document's also-called names are tried only when its own names find nothing.
@@ -164,6 +165,9 @@ class Linker:
                 anchor.rule == HCPCS_DESCRIPTOR
                 and hcpcs_kind(self.code_of[anchor.code_id]) == DEVICE
             ):
+                if not _is_device(document):
+                    continue  # a test's text is not a supply's: "Blood glucose test or
+                    # reagent strips" (A4253) bills strips, not the blood draw
                 kind = DEVICE
             yield Link(
                 position,
@@ -224,28 +228,46 @@ def _first_tier(names: list[Name], lookup: Callable[[Name], Iterable[T]]) -> lis
     primary = [a for n in own for a in lookup(n)]
     if primary:
         return primary
-    others = [n for n in names if not n.is_primary and not any(n.words < o.words for o in own)]
+    others = [n for n in names if not n.is_primary and not any(_says_less(n, o) for o in own)]
     return [a for n in others for a in lookup(n)]
 
 
 def _is_about_a_condition(document: Document) -> bool:
     """Not a device or a vaccine: ICD-10-CM names those only as objects of an event ("Hearing
     aids" of W44.G1, an audio device entering a natural orifice) or of a status."""
-    title_words = words(document.title)
-    return not (
-        (title_words and title_words[-1] in DEVICE_WORDS) or VACCINE_WORDS & set(title_words)
-    )
+    return not (_names_a_device(document) or VACCINE_WORDS & set(words(document.title)))
+
+
+def _says_less(name: Name, own: Name) -> bool:
+    """Whether `name` is `own` with words left out, a word and its -ing form counted as one:
+    "Genetic testing", an other name of the "Karyotype genetic test", is every genetic test
+    (HCPCS S3800 "Genetic testing for amyotrophic lateral sclerosis")."""
+    folded, own_folded = (frozenset(w.removesuffix("ing") for w in n.words) for n in (name, own))
+    return folded < own_folded
 
 
 def _is_procedure(document: Document, anchors: list[ProcedureAnchor]) -> bool:
     """A test, a procedure topic, a topic the ICD-10-PCS index knows, or a device topic."""
-    title_words = words(document.title)
     return (
         document.source == MEDLINEPLUS_TESTS
         or bool(PROCEDURE_GROUPS & set(document.groups))
         or any(a.rule == PCS_INDEX for a in anchors)
-        or bool(title_words and title_words[-1] in DEVICE_WORDS)
+        or _is_device(document)
     )
+
+
+def _is_device(document: Document) -> bool:
+    """A topic whose title names a device ("Hearing Aids", "Cochlear Implants"): the only
+    documents that speak for HCPCS supplies and equipment. A test or procedure page describes
+    what is done to a patient ("A health care professional will take a blood sample"), which
+    is wrong on the supply used for it, even when the descriptor opens with the test's name
+    ("Urine test or reagent strips or tablets")."""
+    return document.source == MEDLINEPLUS and _names_a_device(document)
+
+
+def _names_a_device(document: Document) -> bool:
+    title_words = words(document.title)
+    return bool(title_words and title_words[-1] in DEVICE_WORDS)
 
 
 def rank_key(link: Link, document: Document, anchor: str, title: str) -> tuple[int, ...]:

@@ -104,8 +104,13 @@ _COMPILED = [
     for rule in SECTION_RULES
 ]  # fmt: skip
 
-# Passages quoted whole would not read as text: flattened Human Phenotype Ontology tables.
-UNQUOTABLE = re.compile(r"Human Phenotype Ontology")
+# Passages quoted whole would not read as text: flattened Human Phenotype Ontology tables, and
+# MedQuAD's Genetics Home Reference "treatment" answers, which are lists of further-reading
+# links run together ("These resources address the diagnosis or management of X: - Genetic
+# Testing Registry: ... - Diagnostic Tests - Drug Therapy - Surgery and Rehabilitation").
+UNQUOTABLE = re.compile(
+    r"Human Phenotype Ontology|^These resources address the diagnosis or management of"
+)
 # Sentences that state how long or where, quoted whole into Duration and Setting.
 DURATION = re.compile(
     r"\b(?:takes?|lasts?)\s+(?:about|around|up to|less than|more than|only|from)?\s*"
@@ -119,6 +124,13 @@ SETTING = re.compile(
     re.I,
 )
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
+# Sentence openers that lean on the sentence before ("Some people go home the same day they
+# have surgery. Other people will stay in the hospital a few days."): quoted alone, such a
+# sentence says something else or nothing clear.
+_LEANS_BACK = re.compile(
+    r"^(?:Others?|These|This|Those|They|It|Then|But|However|Also|Otherwise|Instead|Still|"
+    r"So|That|Both|After that|In that case)\b"
+)
 _SUB_HEADING = re.compile(r"^for (?:an? |the )?(.+?):$", re.I)
 
 
@@ -258,16 +270,29 @@ def _by_section(
 
 
 def _stated(passages: Iterable[KnowledgePassage]) -> dict[str, str]:
-    """The first sentence stating a duration, and the first stating a setting."""
+    """The first sentence stating a duration, and the first stating a setting, each with the
+    sentences before it in its paragraph that it leans on."""
     found: dict[str, str] = {}
     for passage in passages:
         for block in passage.text.split("\n"):
-            for sentence in _SENTENCE.split(block.removeprefix(LIST_MARK).strip()):
-                if "duration" not in found and DURATION.search(sentence):
-                    found["duration"] = sentence.strip()
-                if "setting" not in found and SETTING.search(sentence):
-                    found["setting"] = sentence.strip()
+            sentences = [s.strip() for s in _SENTENCE.split(block.removeprefix(LIST_MARK))]
+            for index, sentence in enumerate(sentences):
+                quoted = _with_what_it_leans_on(sentences, index)
+                if quoted and "duration" not in found and DURATION.search(sentence):
+                    found["duration"] = quoted
+                if quoted and "setting" not in found and SETTING.search(sentence):
+                    found["setting"] = quoted
     return found
+
+
+def _with_what_it_leans_on(sentences: list[str], index: int) -> str:
+    """The sentence at `index`, after the ones before it in the paragraph back to one that
+    stands alone ("Some people go home the same day they have surgery. Other people will stay
+    in the hospital a few days."); "" when the paragraph opens leaning on what came before."""
+    start = index
+    while start >= 0 and _LEANS_BACK.match(sentences[start]):
+        start -= 1
+    return " ".join(sentences[start : index + 1]) if start >= 0 else ""
 
 
 def _alone(sentence: str) -> KnowledgePassage:
