@@ -36,3 +36,19 @@ def test_a_list_of_further_reading_is_not_a_treatment(catalog: Catalog) -> None:
     found = {s.key: s for s in explanation.sections}
     assert "These resources" not in found["treatment"].text
     assert found["causes"].text.startswith("SYNGAP1-related intellectual disability is caused")
+
+
+def test_how_long_something_else_takes_is_no_duration(catalog: Catalog) -> None:
+    """Audit find: 0TY00Z0 (kidney transplant) had Duration "But sometimes it takes a few weeks
+    to start working.", how long the new kidney takes, not the operation."""
+    assert stated(catalog, "0TY00Z0")["duration"] == ""  # not yet written
+
+
+def test_a_line_sending_the_reader_elsewhere_is_not_quoted(catalog: Catalog) -> None:
+    """NCI PDQ passages end "Learn more in Recurrent Cancer: When Cancer Comes Back.": a link
+    whose target the quote does not carry."""
+    explanation = explain_code(catalog, catalog.get("C4A.60"), None)
+    quoted = " ".join(s.text or "" for s in explanation.sections) + " ".join(
+        item for s in explanation.sections for item in s.items
+    )
+    assert "Merkel" in quoted and "Learn more in" not in quoted

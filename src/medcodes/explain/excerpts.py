@@ -111,10 +111,16 @@ _COMPILED = [
 UNQUOTABLE = re.compile(
     r"Human Phenotype Ontology|^These resources address the diagnosis or management of"
 )
-# Sentences that state how long or where, quoted whole into Duration and Setting.
+# A line that only sends the reader to another page ("Learn more in Recurrent Cancer: When
+# Cancer Comes Back."): the page links the whole text instead.
+CROSS_REFERENCE = re.compile(r"^Learn more (?:in|about) [^.]{1,150}\.$")
+# Sentences that state how long or where, quoted whole into Duration and Setting; a span
+# followed by what it takes to happen is how long something else takes ("...it takes a few
+# weeks to start working", of a new kidney).
 DURATION = re.compile(
     r"\b(?:takes?|lasts?)\s+(?:about|around|up to|less than|more than|only|from)?\s*"
-    r"(?:\d+|a few|one|two|several)(?:\s*(?:to|-|or)\s*\d+)?\s+(?:minutes?|hours?|days?|weeks?)",
+    r"(?:\d+|a few|one|two|several)(?:\s*(?:to|-|or)\s*\d+)?\s+(?:minutes?|hours?|days?|weeks?)\b"
+    r"(?!\s+(?:for \S+ )?(?:to|before) (?:start|begin|work|heal|recover|feel|go away|return))",
     re.I,
 )
 SETTING = re.compile(
@@ -307,7 +313,7 @@ def _quote(key: str, passages: list[KnowledgePassage], link: DocumentLink) -> Dr
     items: list[str] = []
     size = 0
     for block in (b.strip() for p in passages for b in p.text.split("\n")):
-        if not block:
+        if not block or CROSS_REFERENCE.match(block):
             continue
         if block.startswith(LIST_MARK):
             block = block[len(LIST_MARK) :]
