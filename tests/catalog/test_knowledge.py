@@ -324,3 +324,11 @@ def test_an_other_name_that_says_less_than_the_test_does_not_link(
     the one for amyotrophic lateral sclerosis that S3800 bills."""
     assert linked(knowledge, "S3800") == ["Genetic Testing"]
     assert linked(knowledge, "J7190", "test") == []  # "Factor VIII" inside "(Factor I, ...)"
+
+
+def test_a_diagnostic_drainage_is_not_a_biopsy(knowledge: KnowledgeReader) -> None:
+    """Audit find (seed 10): 06950ZX "Drainage of Superior Mesenteric Vein, Open Approach,
+    Diagnostic" quoted MedlinePlus Biopsy ("removes cells or tissue"): the index sends "Biopsy"
+    to diagnostic drainage too, but that draws fluid."""
+    assert "Biopsy" not in linked(knowledge, "06950ZX")
+    assert "Biopsy" in linked(knowledge, "06B50ZX", "procedure")
