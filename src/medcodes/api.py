@@ -11,7 +11,8 @@ of `/api/v1/codes/J9039`, `medcodes show J9039 --json` and MCP `get_code` is the
 
 Interfaces import this module (and the small shared ones: `errors`, `settings`, `systems`,
 `serial`), never `catalog`, `search`, `similar` or `explain` (the import-linter contract in
-pyproject.toml): the types they need are re-exported here.
+pyproject.toml): the types they need are re-exported here, those off the code view's path on
+first use (LAZY_EXPORTS), so that `medcodes show` imports only what it shows.
 """
 
 from __future__ import annotations
@@ -23,8 +24,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import date
 from functools import cached_property
+from importlib import import_module
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from medcodes.answers import (
     Branch,
@@ -36,11 +38,8 @@ from medcodes.answers import (
     parse_day,
     parse_systems,
 )
-from medcodes.build import build, build_steps, step_count
-from medcodes.catalog import coder_tables, pcs_grid
 from medcodes.catalog.billing import BillingFacts, BillingSource, NdcPackage, billing_facts
 from medcodes.catalog.code_builder import CodeBuilder, PcsTablePlace, code_builder, pcs_url
-from medcodes.catalog.coder_tables import Book, BookCode, BookSlice, BookTerm
 from medcodes.catalog.diff import (
     Change,
     DiffLink,
@@ -50,19 +49,9 @@ from medcodes.catalog.diff import (
     history_links,
 )
 from medcodes.catalog.knowledge_read import CodeKnowledge, KnowledgeReader
-from medcodes.catalog.pcs_grid import (
-    PcsAxis,
-    PcsBuild,
-    PcsGrid,
-    PcsGridRow,
-    PcsSelection,
-    PcsTableName,
-    PcsValue,
-)
 from medcodes.catalog.policies import PolicyCodes, PolicyLink, policies_for, policy_codes
 from medcodes.catalog.read import Catalog, Code, HistoryEvent, Release, SourceFile
 from medcodes.catalog.seventh_builder import SeventhBuilder, SeventhChoice
-from medcodes.catalog.validity import Validation, validate_code
 from medcodes.code_view import (
     VIEW_CHILDREN,
     CodeRef,
@@ -74,15 +63,55 @@ from medcodes.code_view import (
 )
 from medcodes.errors import BadQuery
 from medcodes.explain import ExplainerStore, Explanation, default_store_path, explain_code
-from medcodes.explain.knowledge_coverage import KnowledgeStats, knowledge_stats
 from medcodes.maintenance import Maintenance
-from medcodes.search.model import MAX_LIMIT, Hit, SearchQuery, SearchResult
 from medcodes.settings import Settings
 from medcodes.similar import SimilarCode, similar_codes
 from medcodes.systems import parse_system
 
 if TYPE_CHECKING:
+    from medcodes.build import build, build_steps, step_count
+    from medcodes.catalog.coder_tables import Book, BookCode, BookSlice, BookTerm
+    from medcodes.catalog.pcs_grid import (
+        PcsAxis,
+        PcsBuild,
+        PcsGrid,
+        PcsGridRow,
+        PcsSelection,
+        PcsTableName,
+        PcsValue,
+    )
+    from medcodes.catalog.validity import Validation
+    from medcodes.explain.knowledge_coverage import KnowledgeStats
     from medcodes.search.engine import Searcher
+    from medcodes.search.model import Hit, SearchResult
+
+# Names re-exported from modules that no code view or explanation needs, imported on first
+# use: each costs `medcodes show` its dataclasses and regular expressions (bench/startup.py).
+LAZY_EXPORTS: dict[str, tuple[str, ...]] = {
+    "medcodes.build": ("build", "build_steps", "step_count"),
+    "medcodes.catalog.coder_tables": ("Book", "BookCode", "BookSlice", "BookTerm"),
+    "medcodes.catalog.pcs_grid": (
+        "PcsAxis",
+        "PcsBuild",
+        "PcsGrid",
+        "PcsGridRow",
+        "PcsSelection",
+        "PcsTableName",
+        "PcsValue",
+    ),
+    "medcodes.catalog.validity": ("Validation",),
+    "medcodes.explain.knowledge_coverage": ("KnowledgeStats",),
+    "medcodes.search.model": ("Hit", "SearchResult"),
+}
+LAZY_MODULE = {name: module for module, names in LAZY_EXPORTS.items() for name in names}
+
+
+def __getattr__(name: str) -> Any:
+    """`from medcodes.api import SearchResult` and the other LAZY_EXPORTS, on first use."""
+    if name in LAZY_MODULE:
+        return getattr(import_module(LAZY_MODULE[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "BillingFacts",
@@ -318,6 +347,8 @@ class Medcodes(Maintenance):
         >>> mc.search("blinat").hits[0].code, mc.search("blinat").hits[0].matched.rule
         ('J9039', 'completed name')
         """
+        from medcodes.search.model import MAX_LIMIT, SearchQuery
+
         if not 1 <= limit <= MAX_LIMIT or not 0 <= offset <= MAX_OFFSET:
             raise BadQuery(f"limit must be 1..{MAX_LIMIT} and offset 0..{MAX_OFFSET}")
         return self._searcher.search(
@@ -355,6 +386,8 @@ class Medcodes(Maintenance):
         >>> [h.code for h in listed.hits], listed.total > 70_000
         (['A00', 'A00.0'], True)
         """
+        from medcodes.search.model import MAX_LIMIT, SearchQuery
+
         if not 1 <= limit <= MAX_LIMIT or not 0 <= offset <= MAX_OFFSET:
             raise BadQuery(f"limit must be 1..{MAX_LIMIT} and offset 0..{MAX_OFFSET}")
         query = SearchQuery(
@@ -421,6 +454,8 @@ class Medcodes(Maintenance):
         >>> next(c.system for c in stats.coverage if c.with_section)
         'ICD10CM'
         """
+        from medcodes.explain.knowledge_coverage import knowledge_stats
+
         return knowledge_stats(self._catalog)
 
     @cached_property
@@ -512,6 +547,8 @@ class Medcodes(Maintenance):
         >>> mc.validate(["C9449"], on="2026-07-01")[0].message
         'C9449 ended on 2015-12-31'
         """
+        from medcodes.catalog.validity import validate_code
+
         items = [codes] if isinstance(codes, str) else list(codes)
         if not items or len(items) > MAX_VALIDATE:
             raise BadQuery(f"give 1 to {MAX_VALIDATE} codes")
@@ -597,6 +634,8 @@ class Medcodes(Maintenance):
         >>> drugs.main_terms, drugs.columns[1], drugs.source.release
         (5177, 'Poisoning Intentional self-harm', 'FY2025')
         """
+        from medcodes.catalog import coder_tables
+
         if name not in self._books:
             self._books[name] = coder_tables.book(self._catalog, name)
         return self._books[name]
@@ -624,6 +663,8 @@ class Medcodes(Maintenance):
         >>> row.title, [c.printed for c in row.codes][:2], row.codes[1].needs_more
         ('Acetaminophen', ['T39.1X1', 'T39.1X2'], True)
         """
+        from medcodes.catalog import coder_tables
+
         if not 1 <= limit <= 500 or not 0 <= offset <= 1_000_000:
             raise BadQuery("limit must be 1..500 and offset 0..1000000")
         book = self.book(name)
@@ -645,6 +686,8 @@ class Medcodes(Maintenance):
         >>> mc.pcs_table("0DT", "0DTJ4ZZ").finished.long_title
         'Resection of Appendix, Percutaneous Endoscopic Approach'
         """
+        from medcodes.catalog import pcs_grid
+
         return pcs_grid.build_in(self._catalog, table[:20], code[:20])
 
     def pcs_tables(self) -> list[PcsTableName]:
@@ -653,6 +696,8 @@ class Medcodes(Maintenance):
         >>> [t.operation for t in mc.pcs_tables() if t.table.startswith("0D")][:2]
         ['Bypass', 'Change']
         """
+        from medcodes.catalog import pcs_grid
+
         return pcs_grid.table_list(self._catalog)
 
     def policy(self, policy_id: str, *, limit: int = 500, offset: int = 0) -> PolicyCodes:
