@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, urlencode
 
+# The blocks' types are imported, not only named: the MCP SDK reads the view's annotations
+# (pydantic) to publish get_code's output schema.
 from medcodes.catalog.billing import BillingFacts
 from medcodes.catalog.code_builder import CodeBuilder
 from medcodes.catalog.diff import DiffLink
