@@ -39,15 +39,7 @@ from medcodes.answers import (
     parse_systems,
 )
 from medcodes.catalog.read import Catalog, Code, HistoryEvent, Release, SourceFile
-from medcodes.code_view import (
-    VIEW_CHILDREN,
-    CodeRef,
-    CodeView,
-    build_code_view,
-    code_url,
-    ref,
-    resource_uri,
-)
+from medcodes.code_ref import CodeRef, code_url, ref, resource_uri
 from medcodes.errors import BadQuery
 from medcodes.maintenance import Maintenance
 from medcodes.settings import Settings
@@ -72,6 +64,7 @@ if TYPE_CHECKING:
     from medcodes.catalog.policies import PolicyCodes, PolicyLink
     from medcodes.catalog.seventh_builder import SeventhBuilder, SeventhChoice
     from medcodes.catalog.validity import Validation
+    from medcodes.code_view import CodeView
     from medcodes.explain.knowledge_coverage import KnowledgeStats
     from medcodes.explain.model import Explanation
     from medcodes.explain.store import ExplainerStore
@@ -103,6 +96,7 @@ LAZY_EXPORTS: dict[str, tuple[str, ...]] = {
     "medcodes.catalog.policies": ("PolicyCodes", "PolicyLink"),
     "medcodes.catalog.seventh_builder": ("SeventhBuilder", "SeventhChoice"),
     "medcodes.catalog.validity": ("Validation",),
+    "medcodes.code_view": ("CodeView",),
     "medcodes.explain.knowledge_coverage": ("KnowledgeStats",),
     "medcodes.explain.model": ("Explanation",),
     "medcodes.search.model": ("Hit", "SearchResult"),
@@ -451,6 +445,7 @@ class Medcodes(Maintenance):
         from medcodes.catalog.code_builder import code_builder
         from medcodes.catalog.diff import history_links
         from medcodes.catalog.policies import policies_for
+        from medcodes.code_view import VIEW_CHILDREN, build_code_view
         from medcodes.similar import similar_codes
 
         found = self.get(code, system)
