@@ -59,6 +59,11 @@ def main() -> None:
         f"median of {options.runs} runs, wall / user CPU ms; load average "
         f"{os.getloadavg()[0]:.1f} ({os.cpu_count()} cores, shared)"
     )
+    if os.environ.get("PYTHONDONTWRITEBYTECODE"):
+        print(
+            "  PYTHONDONTWRITEBYTECODE is set: an editable install compiles every medcodes module "
+            "it imports on every run (a wheel install or a written __pycache__ does not)"
+        )
     for args in COMMANDS:
         tail = [*args, "--catalog", str(options.catalog)]
         others = [bare] + ([[str(options.against), *tail]] if options.against else [])
