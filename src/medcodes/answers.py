@@ -13,7 +13,7 @@ from datetime import date
 
 from medcodes.catalog.policies import PolicyLink
 from medcodes.catalog.read import HistoryEvent, Release, SourceFile
-from medcodes.code_view import CodeRef
+from medcodes.code_ref import CodeRef
 from medcodes.errors import BadQuery
 from medcodes.serial import Serialisable
 from medcodes.similar import SimilarCode

@@ -11,7 +11,8 @@ of `/api/v1/codes/J9039`, `medcodes show J9039 --json` and MCP `get_code` is the
 
 Interfaces import this module (and the small shared ones: `errors`, `settings`, `systems`,
 `serial`), never `catalog`, `search`, `similar` or `explain` (the import-linter contract in
-pyproject.toml): the types they need are re-exported here.
+pyproject.toml): the types they need are re-exported here, those off the code view's path on
+first use (LAZY_EXPORTS), so that `medcodes show` imports only what it shows.
 """
 
 from __future__ import annotations
@@ -23,8 +24,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import date
 from functools import cached_property
+from importlib import import_module
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from medcodes.answers import (
     Branch,
@@ -36,53 +38,79 @@ from medcodes.answers import (
     parse_day,
     parse_systems,
 )
-from medcodes.build import build, build_steps, step_count
-from medcodes.catalog import coder_tables, pcs_grid
-from medcodes.catalog.billing import BillingFacts, BillingSource, NdcPackage, billing_facts
-from medcodes.catalog.code_builder import CodeBuilder, PcsTablePlace, code_builder, pcs_url
-from medcodes.catalog.coder_tables import Book, BookCode, BookSlice, BookTerm
-from medcodes.catalog.diff import (
-    Change,
-    DiffLink,
-    ReleaseDiff,
-    consecutive_diffs,
-    diff_releases,
-    history_links,
-)
-from medcodes.catalog.knowledge_read import CodeKnowledge, KnowledgeReader
-from medcodes.catalog.pcs_grid import (
-    PcsAxis,
-    PcsBuild,
-    PcsGrid,
-    PcsGridRow,
-    PcsSelection,
-    PcsTableName,
-    PcsValue,
-)
-from medcodes.catalog.policies import PolicyCodes, PolicyLink, policies_for, policy_codes
 from medcodes.catalog.read import Catalog, Code, HistoryEvent, Release, SourceFile
-from medcodes.catalog.seventh_builder import SeventhBuilder, SeventhChoice
-from medcodes.catalog.validity import Validation, validate_code
-from medcodes.code_view import (
-    VIEW_CHILDREN,
-    CodeRef,
-    CodeView,
-    build_code_view,
-    code_url,
-    ref,
-    resource_uri,
-)
+from medcodes.code_ref import CodeRef, code_url, ref, resource_uri
 from medcodes.errors import BadQuery
-from medcodes.explain import ExplainerStore, Explanation, default_store_path, explain_code
-from medcodes.explain.knowledge_coverage import KnowledgeStats, knowledge_stats
 from medcodes.maintenance import Maintenance
-from medcodes.search.model import MAX_LIMIT, Hit, SearchQuery, SearchResult
 from medcodes.settings import Settings
-from medcodes.similar import SimilarCode, similar_codes
 from medcodes.systems import parse_system
 
 if TYPE_CHECKING:
+    from medcodes.build import build, build_steps, step_count
+    from medcodes.catalog.billing import BillingFacts, BillingSource, NdcPackage
+    from medcodes.catalog.code_builder import CodeBuilder, PcsTablePlace, pcs_url
+    from medcodes.catalog.coder_tables import Book, BookCode, BookSlice, BookTerm
+    from medcodes.catalog.diff import Change, DiffLink, ReleaseDiff
+    from medcodes.catalog.knowledge_read import CodeKnowledge, KnowledgeReader
+    from medcodes.catalog.pcs_grid import (
+        PcsAxis,
+        PcsBuild,
+        PcsGrid,
+        PcsGridRow,
+        PcsSelection,
+        PcsTableName,
+        PcsValue,
+    )
+    from medcodes.catalog.policies import PolicyCodes, PolicyLink
+    from medcodes.catalog.seventh_builder import SeventhBuilder, SeventhChoice
+    from medcodes.catalog.validity import Validation
+    from medcodes.code_view import CodeView
+    from medcodes.explain.knowledge_coverage import KnowledgeStats
+    from medcodes.explain.model import Explanation
+    from medcodes.explain.store import ExplainerStore
     from medcodes.search.engine import Searcher
+    from medcodes.search.model import Hit, SearchResult
+    from medcodes.similar import SimilarCode
+
+# Names re-exported from the readers behind the facade, imported on first use: each method
+# imports the readers it calls, so that `medcodes show` loads the code view's readers and not
+# the explainer's, `medcodes explain` the reverse, and neither the search model, the coder's
+# books or the PCS grid (their dataclasses and regular expressions are most of a command's
+# start-up: bench/startup.py).
+LAZY_EXPORTS: dict[str, tuple[str, ...]] = {
+    "medcodes.build": ("build", "build_steps", "step_count"),
+    "medcodes.catalog.billing": ("BillingFacts", "BillingSource", "NdcPackage"),
+    "medcodes.catalog.code_builder": ("CodeBuilder", "PcsTablePlace", "pcs_url"),
+    "medcodes.catalog.coder_tables": ("Book", "BookCode", "BookSlice", "BookTerm"),
+    "medcodes.catalog.diff": ("Change", "DiffLink", "ReleaseDiff"),
+    "medcodes.catalog.knowledge_read": ("CodeKnowledge",),
+    "medcodes.catalog.pcs_grid": (
+        "PcsAxis",
+        "PcsBuild",
+        "PcsGrid",
+        "PcsGridRow",
+        "PcsSelection",
+        "PcsTableName",
+        "PcsValue",
+    ),
+    "medcodes.catalog.policies": ("PolicyCodes", "PolicyLink"),
+    "medcodes.catalog.seventh_builder": ("SeventhBuilder", "SeventhChoice"),
+    "medcodes.catalog.validity": ("Validation",),
+    "medcodes.code_view": ("CodeView",),
+    "medcodes.explain.knowledge_coverage": ("KnowledgeStats",),
+    "medcodes.explain.model": ("Explanation",),
+    "medcodes.search.model": ("Hit", "SearchResult"),
+    "medcodes.similar.rank": ("SimilarCode",),
+}
+LAZY_MODULE = {name: module for module, names in LAZY_EXPORTS.items() for name in names}
+
+
+def __getattr__(name: str) -> Any:
+    """`from medcodes.api import SearchResult` and the other LAZY_EXPORTS, on first use."""
+    if name in LAZY_MODULE:
+        return getattr(import_module(LAZY_MODULE[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "BillingFacts",
@@ -196,7 +224,7 @@ class Medcodes(Maintenance):
         settings = Settings(catalog=Path(path) if path else None)  # argument > env > default
         self.path = Path(settings.catalog)  # type: ignore[arg-type]
         self._catalog = Catalog(self.path)
-        self._store_path = Path(explainers) if explainers else default_store_path(self.path)
+        self._explainers_given = Path(explainers) if explainers else None
         self._warmup_ms: float | None = None
         if preload:
             self.warm()
@@ -259,8 +287,22 @@ class Medcodes(Maintenance):
     @cached_property
     def _explainers(self) -> ExplainerStore | None:
         """Generated, verified explainers (`medcodes explain generate`), when a store exists."""
+        from medcodes.explain.store import ExplainerStore
+
         path = self._store_path
         return ExplainerStore(path, read_only=True) if path.is_file() else None
+
+    @cached_property
+    def _store_path(self) -> Path:
+        """The explainer store's file: as given, else beside the catalog."""
+        from medcodes.explain.store import default_store_path
+
+        return self._explainers_given or default_store_path(self.path)
+
+    def _explanation(self, found: Code) -> Explanation:
+        from medcodes.explain.explainer import explain_code
+
+        return explain_code(self._catalog, found, self._explainers)
 
     @cached_property
     def manifest(self) -> Manifest:
@@ -318,6 +360,8 @@ class Medcodes(Maintenance):
         >>> mc.search("blinat").hits[0].code, mc.search("blinat").hits[0].matched.rule
         ('J9039', 'completed name')
         """
+        from medcodes.search.model import MAX_LIMIT, SearchQuery
+
         if not 1 <= limit <= MAX_LIMIT or not 0 <= offset <= MAX_OFFSET:
             raise BadQuery(f"limit must be 1..{MAX_LIMIT} and offset 0..{MAX_OFFSET}")
         return self._searcher.search(
@@ -355,6 +399,8 @@ class Medcodes(Maintenance):
         >>> [h.code for h in listed.hits], listed.total > 70_000
         (['A00', 'A00.0'], True)
         """
+        from medcodes.search.model import MAX_LIMIT, SearchQuery
+
         if not 1 <= limit <= MAX_LIMIT or not 0 <= offset <= MAX_OFFSET:
             raise BadQuery(f"limit must be 1..{MAX_LIMIT} and offset 0..{MAX_OFFSET}")
         query = SearchQuery(
@@ -380,10 +426,12 @@ class Medcodes(Maintenance):
             raise BadQuery(f"not a code: longer than {MAX_CODE_CHARS} characters")
         return self._catalog.get(code, parse_system(system) if system else None)
 
-    def code(self, code: str, system: str | None = None) -> CodeView:
+    def code(self, code: str, system: str | None = None, *, explanation: bool = True) -> CodeView:
         """The code view: everything known about one code, as every interface shows it
         (descriptors, status and dates, names, decoded fields, notes, hierarchy, history,
         explanation, policies, similar codes, billing facts, the source files cited).
+        `explanation=False` leaves the explanation out (None), for a caller that does not show
+        it (`medcodes show`'s text): the costliest block, its writers and their imports.
 
         >>> view = mc.code("J9039")
         >>> view.status_text, view.brand_names
@@ -393,6 +441,13 @@ class Medcodes(Maintenance):
         >>> view.to_dict()["fields"][0]
         {'name': 'PRICE1', 'label': 'Pricing indicator', 'value': '51', 'meaning': 'Drugs'}
         """
+        from medcodes.catalog.billing import billing_facts
+        from medcodes.catalog.code_builder import code_builder
+        from medcodes.catalog.diff import history_links
+        from medcodes.catalog.policies import policies_for
+        from medcodes.code_view import VIEW_CHILDREN, build_code_view
+        from medcodes.similar import similar_codes
+
         found = self.get(code, system)
         also = [other for other in self._catalog.lookup(code) if other.system != found.system]
         details = self._catalog.details(found, children_limit=VIEW_CHILDREN)
@@ -400,7 +455,7 @@ class Medcodes(Maintenance):
             details,
             also,
             self._sources_by_name,
-            explanation=explain_code(self._catalog, found, self._explainers),
+            explanation=self._explanation(found) if explanation else None,
             policies=policies_for(self._catalog, found),
             similar=similar_codes(self._catalog, found),
             history_diffs=history_links(self._catalog, found.system, details.history),
@@ -411,6 +466,8 @@ class Medcodes(Maintenance):
 
     @cached_property
     def _knowledge(self) -> KnowledgeReader:
+        from medcodes.catalog.knowledge_read import KnowledgeReader
+
         return KnowledgeReader(self._catalog)
 
     def knowledge_stats(self) -> KnowledgeStats:
@@ -421,6 +478,8 @@ class Medcodes(Maintenance):
         >>> next(c.system for c in stats.coverage if c.with_section)
         'ICD10CM'
         """
+        from medcodes.explain.knowledge_coverage import knowledge_stats
+
         return knowledge_stats(self._catalog)
 
     @cached_property
@@ -451,7 +510,7 @@ class Medcodes(Maintenance):
         >>> [s.key for s in mc.explain("E11.9", sections=["treatment", "summary"]).sections]
         ['summary', 'treatment']
         """
-        explanation = explain_code(self._catalog, self.get(code, system), self._explainers)
+        explanation = self._explanation(self.get(code, system))
         if sections is None:
             return explanation
         known = [section.key for section in explanation.sections]
@@ -470,6 +529,8 @@ class Medcodes(Maintenance):
         >>> [link.why for link in mc.policies("J9039").policies][:1]
         ['code listed']
         """
+        from medcodes.catalog.policies import policies_for
+
         found = self.get(code, system)
         links = policies_for(self._catalog, found)
         used = dict.fromkeys(link.policy.source for link in links)
@@ -483,6 +544,8 @@ class Medcodes(Maintenance):
         >>> next(s.code for s in mc.similar("J9039").similar if s.kind == "history")
         'C9449'
         """
+        from medcodes.similar import similar_codes
+
         if not 1 <= limit <= 50:
             raise BadQuery("limit must be 1..50")
         found = self.get(code, system)
@@ -512,6 +575,8 @@ class Medcodes(Maintenance):
         >>> mc.validate(["C9449"], on="2026-07-01")[0].message
         'C9449 ended on 2015-12-31'
         """
+        from medcodes.catalog.validity import validate_code
+
         items = [codes] if isinstance(codes, str) else list(codes)
         if not items or len(items) > MAX_VALIDATE:
             raise BadQuery(f"give 1 to {MAX_VALIDATE} codes")
@@ -579,12 +644,16 @@ class Medcodes(Maintenance):
         >>> [(d.system, d.counts["added"]) for d in mc.diff("2026-01", "2026-07")]
         [('HCPCS', 102), ('HCPCS-MOD', 1)]
         """
+        from medcodes.catalog.diff import diff_releases
+
         return diff_releases(
             self._catalog, before[:20], after[:20], parse_system(system) if system else None
         )
 
     def diffs(self, system: str) -> list[ReleaseDiff]:
         """Each release of `system` against the one before it, newest first."""
+        from medcodes.catalog.diff import consecutive_diffs
+
         return consecutive_diffs(self._catalog, parse_system(system))
 
     # --- the coder's books and the ICD-10-PCS tables (issue 16) ------------------------------
@@ -597,6 +666,8 @@ class Medcodes(Maintenance):
         >>> drugs.main_terms, drugs.columns[1], drugs.source.release
         (5177, 'Poisoning Intentional self-harm', 'FY2025')
         """
+        from medcodes.catalog import coder_tables
+
         if name not in self._books:
             self._books[name] = coder_tables.book(self._catalog, name)
         return self._books[name]
@@ -624,6 +695,8 @@ class Medcodes(Maintenance):
         >>> row.title, [c.printed for c in row.codes][:2], row.codes[1].needs_more
         ('Acetaminophen', ['T39.1X1', 'T39.1X2'], True)
         """
+        from medcodes.catalog import coder_tables
+
         if not 1 <= limit <= 500 or not 0 <= offset <= 1_000_000:
             raise BadQuery("limit must be 1..500 and offset 0..1000000")
         book = self.book(name)
@@ -645,6 +718,8 @@ class Medcodes(Maintenance):
         >>> mc.pcs_table("0DT", "0DTJ4ZZ").finished.long_title
         'Resection of Appendix, Percutaneous Endoscopic Approach'
         """
+        from medcodes.catalog import pcs_grid
+
         return pcs_grid.build_in(self._catalog, table[:20], code[:20])
 
     def pcs_tables(self) -> list[PcsTableName]:
@@ -653,8 +728,12 @@ class Medcodes(Maintenance):
         >>> [t.operation for t in mc.pcs_tables() if t.table.startswith("0D")][:2]
         ['Bypass', 'Change']
         """
+        from medcodes.catalog import pcs_grid
+
         return pcs_grid.table_list(self._catalog)
 
     def policy(self, policy_id: str, *, limit: int = 500, offset: int = 0) -> PolicyCodes:
         """A policy (`L33394`, `A52370`, `FEP-5.21.51`) and the codes it concerns."""
+        from medcodes.catalog.policies import policy_codes
+
         return policy_codes(self._catalog, policy_id, limit, offset)

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
+# The blocks' types are imported, not only named: the MCP SDK reads the view's annotations
+# (pydantic) to publish get_code's output schema.
 from medcodes.catalog.billing import BillingFacts
 from medcodes.catalog.code_builder import CodeBuilder
 from medcodes.catalog.diff import DiffLink
@@ -28,6 +30,7 @@ from medcodes.catalog.read import (
     SeventhCharacter,
     SourceFile,
 )
+from medcodes.code_ref import CodeRef, code_url, ref, resource_uri
 from medcodes.explain.model import Explanation
 from medcodes.explain.notes import lead_in
 from medcodes.serial import Serialisable
@@ -69,41 +72,6 @@ TERM_SOURCES: dict[str, str] = {
 BRAND_SOURCES = ("asp-brand", "drug-table-brand")
 GENERIC_SOURCES = ("drug-table",)
 VIEW_CHILDREN = 100  # children listed in a code view; browsing lists the rest
-
-
-def code_url(system: str, code: str) -> str:
-    """The code page's address on the website (also the MCP resource's `url`)."""
-    return f"/code/{quote(system)}/{quote(code)}"
-
-
-def resource_uri(system: str, code: str) -> str:
-    """The code's MCP resource (`medcodes://code/HCPCS/J9039`): the page as Markdown."""
-    return f"medcodes://code/{quote(system)}/{quote(code)}"
-
-
-@dataclass(frozen=True, slots=True)
-class CodeRef(Serialisable):
-    """A code as a link: enough to list it anywhere."""
-
-    system: str
-    code: str
-    title: str
-    status: str
-    billable: bool
-    kind: str
-    url: str
-
-
-def ref(code: Code) -> CodeRef:
-    return CodeRef(
-        code.system,
-        code.code,
-        code.long_title,
-        code.status,
-        bool(code.billable),
-        code.kind,
-        code_url(code.system, code.code),
-    )
 
 
 @dataclass(frozen=True, slots=True)

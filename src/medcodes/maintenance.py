@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from medcodes.errors import MedcodesError
-from medcodes.explain import ExplainerStore
 
 if TYPE_CHECKING:
     from medcodes.catalog.read import Catalog
@@ -56,6 +55,7 @@ class Maintenance:
         from medcodes.explain.generate import generate
         from medcodes.explain.llm import PROMPT_VERSION, Backend, LLMWriter
         from medcodes.explain.select import select_codes
+        from medcodes.explain.store import ExplainerStore
 
         backend = Backend(endpoint, model, api_key, response_format, max_tokens, attempts=attempts)
         writer = LLMWriter(backend)
@@ -74,6 +74,7 @@ class Maintenance:
     def check_explainers(self) -> list[CheckResult]:
         """Re-verify every stored explainer against this catalog; records each verdict."""
         from medcodes.explain.generate import check
+        from medcodes.explain.store import ExplainerStore
 
         if not self._store_path.is_file():
             raise MedcodesError(

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from medcodes.catalog.pcs_grid import row_of
 from medcodes.catalog.read import Catalog, Code, SeventhCharacter
 from medcodes.catalog.seventh_builder import SeventhBuilder, seventh_builder
 from medcodes.systems import System
@@ -35,6 +34,8 @@ def code_builder(
         return CodeBuilder(seventh=seventh) if seventh else None
     if code.system != System.ICD10PCS or code.kind not in ("table", "code"):
         return None
+    from medcodes.catalog.pcs_grid import row_of  # the grid's 7 types: for PCS pages only
+
     table = code.code[:3]
     row = row_of(catalog, code)
     if code.kind == "code" and row is None:

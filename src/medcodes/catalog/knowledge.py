@@ -26,7 +26,8 @@ from medcodes.catalog.knowledge_links import Link, Linker, rank_key
 from medcodes.catalog.knowledge_procedures import ProcedureIndex
 from medcodes.catalog.rows import Loaded, ManifestRow
 from medcodes.sources.knowledge.corpus import FOLDER, knowledge_root, read_corpus
-from medcodes.sources.knowledge.model import NCI_DRUG, Collection, Corpus, Document
+from medcodes.sources.knowledge.model import Collection, Corpus, Document
+from medcodes.sources.knowledge.publishers import NCI_DRUG
 
 log = logging.getLogger(__name__)
 

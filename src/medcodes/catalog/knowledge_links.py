@@ -29,13 +29,13 @@ from medcodes.catalog.knowledge_procedures import (
     ProcedureIndex,
     hcpcs_kind,
 )
-from medcodes.sources.knowledge.model import (
+from medcodes.sources.knowledge.model import Document
+from medcodes.sources.knowledge.publishers import (
     MEDLINEPLUS,
     MEDLINEPLUS_TESTS,
     MEDQUAD,
     NCI_DRUG,
     NCI_PDQ,
-    Document,
 )
 
 T = TypeVar("T")

@@ -14,7 +14,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from medcodes.sources.knowledge.model import MEDQUAD, NCI_PDQ, Document
+from medcodes.sources.knowledge.model import Document
+from medcodes.sources.knowledge.publishers import MEDQUAD, NCI_PDQ
 
 _WORD = re.compile(r"[a-z0-9]+")
 _BRACKETS = re.compile(r"\[[^\]]*\]")

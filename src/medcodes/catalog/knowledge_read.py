@@ -13,7 +13,7 @@ import sqlite3
 from dataclasses import dataclass, field
 
 from medcodes.catalog.read import Catalog, Code
-from medcodes.sources.knowledge.model import PUBLISHERS
+from medcodes.sources.knowledge.publishers import PUBLISHERS
 
 INDICATION = "indication"
 _DOCUMENT_COLUMNS = "d.id, d.source, d.collection, d.title, d.url, d.date, d.file"

@@ -2,22 +2,92 @@
 
 Each command resolves settings, opens the library facade (`medcodes.api.Medcodes`), calls one
 method and prints (cli/common.py has the shared options and error handling). A new command
-goes in a module of its own and is registered here with one line. Heavy modules (search
-engine, web server) are imported inside the commands that need them, so `medcodes show`
-starts fast.
+goes in a module of its own and gets one line in COMMANDS. A command's module is imported, and
+its click command made, only when that command runs or a help page lists it: making all of
+them took ~50 ms of `medcodes show`'s start-up (bench/startup.py).
 """
 
 from __future__ import annotations
 
 import logging
-from typing import Annotated
+from collections.abc import Iterator, MutableMapping
+from importlib import import_module
+from typing import Annotated, Any
 
 import typer
+from typer.core import TyperCommand, TyperGroup
+from typer.main import get_group
 
-from medcodes.cli import build, codes, diff, explain, knowledge, mcp, policies, search, serve
 from medcodes.settings import Settings
 
+Command = TyperCommand | TyperGroup
+# Command name -> (module in medcodes.cli, its command function or Typer group), in help order.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "build": ("build", "build"),
+    "show": ("codes", "show"),
+    "info": ("codes", "info"),
+    "diff": ("diff", "diff"),
+    "search": ("search", "search"),
+    "eval": ("search", "evaluate"),
+    "policies": ("policies", "policies_command"),
+    "serve": ("serve", "serve_command"),
+    "mcp": ("mcp", "mcp"),
+    "explain": ("explain", "explain_app"),
+    "similar": ("policies", "similar_app"),
+    "knowledge": ("knowledge", "knowledge_app"),
+}
+
+
+def load_command(name: str) -> Command:
+    """The click command `name` of COMMANDS, made as `app.command(name)` or
+    `app.add_typer(group, name=name)` would have made it."""
+    module, attribute = COMMANDS[name]
+    target = getattr(import_module(f"medcodes.cli.{module}"), attribute)
+    holder = typer.Typer()
+    if isinstance(target, typer.Typer):
+        holder.add_typer(target, name=name)
+    else:
+        holder.command(name)(target)
+    return get_group(holder).commands[name]  # type: ignore[return-value]
+
+
+class LazyCommands(MutableMapping[str, Command]):
+    """The top-level group's commands: every name listed (help, "did you mean"), each command
+    made on first use."""
+
+    def __init__(self) -> None:
+        self.made: dict[str, Command] = {}
+
+    def __getitem__(self, name: str) -> Command:
+        if name not in self.made:
+            if name not in COMMANDS:
+                raise KeyError(name)
+            self.made[name] = load_command(name)
+        return self.made[name]
+
+    def __setitem__(self, name: str, command: Command) -> None:
+        self.made[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        del self.made[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(COMMANDS)
+
+    def __len__(self) -> int:
+        return len(COMMANDS)
+
+
+class LazyGroup(TyperGroup):
+    """The `medcodes` group, whose commands are LazyCommands."""
+
+    def __init__(self, **attrs: Any) -> None:
+        super().__init__(**attrs)
+        self.commands = LazyCommands()
+
+
 app = typer.Typer(
+    cls=LazyGroup,
     help="Search and explain US medical codes (HCPCS, ICD-10-CM, ICD-10-PCS) "
     "from the official CMS/CDC releases.",
     no_args_is_help=True,
@@ -32,17 +102,3 @@ def main(
 ) -> None:
     level = "INFO" if verbose else Settings().log_level
     logging.basicConfig(level=level.upper(), format="%(levelname)s %(name)s: %(message)s")
-
-
-app.command()(build.build)
-app.command()(codes.show)
-app.command()(codes.info)
-app.command()(diff.diff)
-app.command()(search.search)
-app.command("eval")(search.evaluate)
-app.command("policies")(policies.policies_command)
-app.command("serve")(serve.serve_command)
-app.command("mcp")(mcp.mcp)
-app.add_typer(explain.explain_app, name="explain")
-app.add_typer(policies.similar_app, name="similar")
-app.add_typer(knowledge.knowledge_app, name="knowledge")

@@ -22,8 +22,8 @@ def show(
     """Print everything known about CODE, e.g. `medcodes show e119` (--json: the code view).
 
     The JSON is the document /api/v1/codes/CODE and MCP get_code answer with."""
-    with open_codes(catalog) as codes:
-        view = codes.code(code, system)
+    with open_codes(catalog) as codes:  # the text shows no explanation: not made for it
+        view = codes.code(code, system, explanation=as_json)
     if as_json:
         emit_json(view)
         return

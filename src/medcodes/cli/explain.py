@@ -1,6 +1,6 @@
 """`medcodes explain ...`: show a code's explainer, generate explainers with an LLM, re-check them.
 
-Registered in cli/__init__.py (`app.add_typer(explain_app, name="explain")`); shared options
+Listed in cli/__init__.py's COMMANDS (`"explain": ("explain", "explain_app")`); shared options
 and error handling come from cli/common.py.
 
 `medcodes explain J9039` is short for `medcodes explain show J9039`: the group treats a first
@@ -13,7 +13,6 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated
 
-import click
 import typer
 from typer.core import TyperGroup
 
@@ -35,7 +34,7 @@ from medcodes.cli.text import plain
 class CodeFirstGroup(TyperGroup):
     """A group whose first non-option argument, when it is not a command, is a code to show."""
 
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:
         positional = [arg for arg in args if not arg.startswith("-")]
         if positional and positional[0] not in self.commands:
             args = ["show", *args]

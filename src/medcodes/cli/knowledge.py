@@ -1,6 +1,6 @@
 """`medcodes knowledge stats`: what the plain-language documents link to and cover.
 
-Registered in cli/__init__.py with `app.add_typer(knowledge_app, name="knowledge")`.
+Listed in cli/__init__.py's COMMANDS as `"knowledge": ("knowledge", "knowledge_app")`.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """`medcodes policies CODE` and `medcodes similar ...`: thin commands over the facade's
-`policies()` and `similar()`. Registered in cli/__init__.py
-(`app.command("policies")(policies_command)`, `app.add_typer(similar_app, name="similar")`).
+`policies()` and `similar()`. Listed in cli/__init__.py's COMMANDS (`policies_command` as
+`policies`, `similar_app` as `similar`).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """`medcodes serve`: run the web app (pages, JSON API, CTSS, FHIR) with uvicorn.
 
-Registered in cli/__init__.py as `app.command("serve")(serve_command)`.
+Listed in cli/__init__.py's COMMANDS as `"serve": ("serve", "serve_command")`.
 """
 
 from __future__ import annotations

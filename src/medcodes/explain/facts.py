@@ -11,13 +11,8 @@ import re
 from dataclasses import dataclass, field
 
 from medcodes.catalog.read import Catalog, Code, PcsTerm, SourceFile
-from medcodes.explain.glossary import (
-    OWN_WORDING,
-    definitions,
-    marked,
-    recurring_terms_in,
-    terms_in,
-)
+from medcodes.explain.glossary import definitions, marked, recurring_terms_in, terms_in
+from medcodes.explain.model import OWN_WORDING, Fact, SourceRef
 from medcodes.explain.notes import (
     KIND_LABELS,
     Instruction,
@@ -95,31 +90,10 @@ UNIT_WORDS = (
 DOSE_UNIT = re.compile(r"(?:\bper\s+)?\b(\d[\d,]*(?:\.\d+)?)\s*(" + UNIT_WORDS + r")\b", re.I)
 
 
-@dataclass(frozen=True, slots=True)
-class SourceRef:
-    """An official file and release a fact was read from."""
-
-    name: str
-    file: str
-    release: str
-
-    def label(self) -> str:
-        return f"{self.file} (release {self.release})" if self.release else self.file
-
-
 # Where the glossary's own wording comes from: not an official file, and labelled so.
 OWN_WORDING_REF = SourceRef(
     OWN_WORDING, "our own wording (medcodes glossary), not official text", ""
 )
-
-
-@dataclass(frozen=True, slots=True)
-class Fact:
-    key: str  # descriptor, generic_name, brand_name, dose_unit, route, axis, excludes1, ...
-    label: str  # words a person reads: "Root operation", "Brand name"
-    value: str
-    detail: str  # an official definition or meaning; "" when none
-    source: SourceRef
 
 
 @dataclass(frozen=True, slots=True)

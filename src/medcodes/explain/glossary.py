@@ -11,9 +11,9 @@ from functools import cache, lru_cache
 from importlib import resources
 
 from medcodes.catalog.read import Convention
+from medcodes.explain.model import OWN_WORDING
 
 TABULAR_PREFIX = "tabular: "
-OWN_WORDING = "medcodes"
 PLACES = frozenset({"title", "seventh", "page"})
 MARKER = re.compile(r"<[A-Za-z0-9-]+>")
 

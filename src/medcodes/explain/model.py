@@ -7,14 +7,37 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from medcodes.explain.facts import Fact, SourceRef
-from medcodes.explain.glossary import OWN_WORDING
 from medcodes.serial import Serialisable
 
 WRITTEN = "written"
 NOT_YET_WRITTEN = "not-yet-written"
 RULES = "rules"
 EXCERPT = "excerpt"  # verbatim text of a public-domain or CC BY document
+OWN_WORDING = "medcodes"  # the source name of the glossary's own wording (glossary.tsv)
+
+
+# The facts card's records (explain/facts.py reads them from the catalog) are defined here,
+# with the explanation they become part of: the code view names the explanation's types, and
+# reading them should not load the facts reader and the glossary.
+@dataclass(frozen=True, slots=True)
+class SourceRef:
+    """An official file and release a fact was read from."""
+
+    name: str
+    file: str
+    release: str
+
+    def label(self) -> str:
+        return f"{self.file} (release {self.release})" if self.release else self.file
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    key: str  # descriptor, generic_name, brand_name, dose_unit, route, axis, excludes1, ...
+    label: str  # words a person reads: "Root operation", "Brand name"
+    value: str
+    detail: str  # an official definition or meaning; "" when none
+    source: SourceRef
 
 
 @dataclass(frozen=True, slots=True)

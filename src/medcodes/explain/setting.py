@@ -12,21 +12,17 @@ setting and is not matched.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from functools import cache
 
 FIRST_CLAUSE = 200  # characters of the descriptor, up to its first ";"
 NEGATION = re.compile(r"\b(not|other than|outside|excluding|except)\b[^,;]{0,30}$", re.I)
 PLACE_NOUNS = r"(?:facility|hospital|home|residence|department|center|setting|clinic|office)"
 
 
-@dataclass(frozen=True, slots=True)
-class SettingRule:
-    pattern: re.Pattern[str]
-    where: str  # plain words; "{place}" takes the matched place
-
-
-def _rule(pattern: str, where: str) -> SettingRule:
-    return SettingRule(re.compile(pattern, re.IGNORECASE), where)
+def _rule(pattern: str, where: str) -> tuple[str, str]:
+    """A descriptor rule: a pattern (case-insensitive) and where it says the service happens,
+    in plain words ("{place}" takes the matched place)."""
+    return pattern, where
 
 
 DESCRIPTOR_RULES = (
@@ -61,11 +57,18 @@ GROUP_SETTINGS = {
 def setting_from_descriptor(title: str) -> tuple[str, str] | None:
     """(where, the descriptor's words that say so), or None when the descriptor does not say."""
     clause = title.split(";", 1)[0][:FIRST_CLAUSE]
-    for rule in DESCRIPTOR_RULES:
-        for match in rule.pattern.finditer(clause):
+    for pattern, said in _compiled_rules():
+        for match in pattern.finditer(clause):
             if NEGATION.search(clause[: match.start()]):
                 continue
             place = match.groupdict().get("place")
-            where = rule.where.format(place=place) if place else rule.where
+            where = said.format(place=place) if place else said
             return where, match.group(0)
     return None
+
+
+@cache
+def _compiled_rules() -> tuple[tuple[re.Pattern[str], str], ...]:
+    """DESCRIPTOR_RULES compiled on the first HCPCS code asked about, not on import: only
+    HCPCS explanations read them, and every `medcodes explain` imports this module."""
+    return tuple((re.compile(pattern, re.IGNORECASE), where) for pattern, where in DESCRIPTOR_RULES)

@@ -14,7 +14,6 @@ neighbours and nothing else changes.
 
 from __future__ import annotations
 
-import hashlib
 import sqlite3
 from collections.abc import Callable
 from functools import lru_cache
@@ -46,6 +45,8 @@ def embeddings_dir(catalog_path: Path) -> Path:
 def embed_catalog(catalog_path: Path, progress: Progress | None = None) -> tuple[int, int]:
     """Embed every billable active code, reusing cached vectors; returns (codes, newly
     embedded)."""
+    import hashlib  # here, like numpy: every code view reads this module's neighbours
+
     import numpy as np
 
     folder = embeddings_dir(catalog_path)

@@ -23,16 +23,13 @@ from pathlib import Path
 
 from medcodes.sources.files import sha256_file
 from medcodes.sources.knowledge import lab_tests, medlineplus, medquad, nci
-from medcodes.sources.knowledge.model import (
+from medcodes.sources.knowledge.model import Collection, Corpus, Document, Problem
+from medcodes.sources.knowledge.publishers import (
     MEDLINEPLUS,
     MEDLINEPLUS_TESTS,
     MEDQUAD,
     NCI_DRUG,
     NCI_PDQ,
-    Collection,
-    Corpus,
-    Document,
-    Problem,
 )
 
 FOLDER = "knowledge"

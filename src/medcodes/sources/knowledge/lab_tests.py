@@ -19,7 +19,8 @@ import csv
 import re
 from pathlib import Path
 
-from medcodes.sources.knowledge.model import MEDLINEPLUS_TESTS, Document, Passage, Problem
+from medcodes.sources.knowledge.model import Document, Passage, Problem
+from medcodes.sources.knowledge.publishers import MEDLINEPLUS_TESTS
 from medcodes.sources.knowledge.text import LIST_MARK, render
 
 NAME_COLUMN = "Lab test"

@@ -20,7 +20,8 @@ from pathlib import Path
 from lxml import etree
 from lxml import html as lxml_html
 
-from medcodes.sources.knowledge.model import MEDLINEPLUS, Document, Passage, Problem
+from medcodes.sources.knowledge.model import Document, Passage, Problem
+from medcodes.sources.knowledge.publishers import MEDLINEPLUS
 from medcodes.sources.knowledge.text import LIST_MARK, blocks, inline, render
 
 _TOPIC_FILE = re.compile(r"^medlineplus_(?P<slug>.+)_(?P<id>\d+)\.md$")

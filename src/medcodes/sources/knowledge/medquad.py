@@ -12,7 +12,8 @@ from pathlib import Path
 
 from lxml import etree
 
-from medcodes.sources.knowledge.model import MEDQUAD, Document, Passage, Problem
+from medcodes.sources.knowledge.model import Document, Passage, Problem
+from medcodes.sources.knowledge.publishers import MEDQUAD
 from medcodes.sources.knowledge.text import render
 
 AS_OF = "2017"

@@ -10,20 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-MEDLINEPLUS = "medlineplus"
-MEDLINEPLUS_TESTS = "medlineplus-tests"
-NCI_DRUG = "nci-drug"
-NCI_PDQ = "nci-pdq"
-MEDQUAD = "medquad"
-
-# How a page credits each source (the badge a code page shows).
-PUBLISHERS = {
-    MEDLINEPLUS: "MedlinePlus",
-    MEDLINEPLUS_TESTS: "MedlinePlus",
-    NCI_DRUG: "NCI",
-    NCI_PDQ: "NCI",
-    MEDQUAD: "MedQuAD",
-}
+from medcodes.sources.knowledge.publishers import PUBLISHERS
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,14 +23,8 @@ import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from medcodes.sources.knowledge.model import (
-    NCI_DRUG,
-    NCI_PDQ,
-    ApprovedUse,
-    Document,
-    Passage,
-    Problem,
-)
+from medcodes.sources.knowledge.model import ApprovedUse, Document, Passage, Problem
+from medcodes.sources.knowledge.publishers import NCI_DRUG, NCI_PDQ
 from medcodes.sources.knowledge.text import LIST_MARK, blocks, inline, render
 
 _FRONT_KEY = re.compile(r"^([A-Za-z][\w-]*):\s*(.*)$")
