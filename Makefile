@@ -13,6 +13,7 @@ $(BIN)/medcodes: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[test]'
+	$(BIN)/python -m compileall -q src  # bytecode now: start-up stays fast even where PYTHONDONTWRITEBYTECODE is set
 	touch $@
 
 ## run: set up, build the catalog from the official files, and serve the site on :8000
