@@ -332,3 +332,13 @@ def test_a_diagnostic_drainage_is_not_a_biopsy(knowledge: KnowledgeReader) -> No
     to diagnostic drainage too, but that draws fluid."""
     assert "Biopsy" not in linked(knowledge, "06950ZX")
     assert "Biopsy" in linked(knowledge, "06B50ZX", "procedure")
+
+
+def test_a_body_system_naming_a_kind_of_care_is_that_care(knowledge: KnowledgeReader) -> None:
+    """ICD-10-PCS section F has body systems "Rehabilitation" (F0) and "Diagnostic Audiology"
+    (F1): MedlinePlus Rehabilitation reaches F0 only. Section 9 is "Chiropractic"; type
+    "Ultrasonography" is the medical test Ultrasound by its one-word other name."""
+    assert linked(knowledge, "F00ZHYZ", "procedure") == ["Rehabilitation"]
+    assert "Rehabilitation" not in linked(knowledge, "F13Z0ZZ")
+    assert linked(knowledge, "9WB0XBZ", "procedure") == ["Chiropractic"]
+    assert linked(knowledge, "BH40ZZZ", "test") == ["Ultrasound"]

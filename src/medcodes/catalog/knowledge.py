@@ -23,7 +23,7 @@ from pathlib import Path
 from medcodes.catalog.knowledge_conditions import ConditionIndex, Node, site_vocabulary
 from medcodes.catalog.knowledge_drugs import DrugCode, DrugIndex, DrugPage
 from medcodes.catalog.knowledge_links import Link, Linker, rank_key
-from medcodes.catalog.knowledge_procedures import ProcedureIndex
+from medcodes.catalog.knowledge_procedures import PCS_NAMING_AXES, ProcedureIndex
 from medcodes.catalog.rows import Loaded, ManifestRow
 from medcodes.sources.knowledge.corpus import FOLDER, knowledge_root, read_corpus
 from medcodes.sources.knowledge.model import Collection, Corpus, Document
@@ -146,7 +146,8 @@ def build_linker(conn: sqlite3.Connection, documents: list[Document]) -> Linker:
         conn.execute("SELECT id, code FROM codes WHERE system = 'ICD10PCS' AND kind = 'code'"),
         conn.execute(
             "SELECT DISTINCT t.code, v.position, v.label FROM pcs_axis_values v "
-            "JOIN codes t ON t.id = v.table_id WHERE v.position IN (1, 3) "
+            "JOIN codes t ON t.id = v.table_id "
+            f"WHERE v.position IN ({', '.join(map(str, PCS_NAMING_AXES))}) "
             "AND v.char = substr(t.code, v.position, 1)"
         ),
     )

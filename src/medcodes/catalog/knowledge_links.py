@@ -48,8 +48,9 @@ CONDITION, PROCEDURE, TEST, DEVICE, DRUG, INDICATION = (
     "indication",
 )
 PROCEDURE_GROUPS = frozenset(
-    {"Surgery and Rehabilitation", "Diagnostic Tests", "Transplantation and Donation"}
-)
+    {"Surgery and Rehabilitation", "Diagnostic Tests", "Transplantation and Donation",
+     "Complementary and Alternative Therapies"}
+)  # fmt: skip
 NEOPLASMS = ("C", "D0", "D1", "D2", "D3", "D4")
 DEVICE_WORDS = frozenset({"aid", "implant", "device", "prosthesis", "wheelchair"})
 # A topic about a vaccine is not about the disease it prevents, nor about anything else its
@@ -152,9 +153,11 @@ class Linker:
     # --- procedures, tests, devices -----------------------------------------------------
     def _procedure_links(self, position: int, document: Document) -> Iterator[Link]:
         names = document_names(document)
-        if document.source == MEDLINEPLUS_TESTS:
-            names = [n for n in names if n.is_primary or len(n.words) > 1]
-        anchors = _first_tier(names, self.procedures.anchors)
+        worded = names
+        if document.source == MEDLINEPLUS_TESTS:  # a one-word other name of a lab test is
+            # often a substance ("Sodium"); an ICD-10-PCS axis label never is one
+            worded = [n for n in names if n.is_primary or len(n.words) > 1]
+        anchors = _first_tier(worded, self.procedures.anchors)
         if _is_procedure(document, anchors):
             anchors += _first_tier(names, self.procedures.axis_anchors)
         else:

@@ -26,9 +26,10 @@ from medcodes.catalog.knowledge_names import (
 )
 
 PCS_INDEX, PCS_AXIS, HCPCS_DESCRIPTOR = "pcs-index", "pcs-axis", "descriptor"
-# Axes whose values name a kind of procedure: the section ("Radiation Therapy") and the third
+# Axes whose values name a kind of procedure: the section ("Radiation Therapy"), the body
+# system where a section names its kinds of care by it ("Rehabilitation", F0) and the third
 # character (root operation or imaging type: "Computerized Tomography (CT Scan)").
-PCS_NAMING_AXES = (1, 3)
+PCS_NAMING_AXES = (1, 2, 3)
 _ALTERNATE = re.compile(r"^(.*?)\s*\(([^()]+)\)\s*$")
 PCS_TOLERATED = LATERALITY | frozenset({"joint"})
 # Words of an axis label a name may leave out: "plain" only sets plain radiography (an x-ray,
@@ -90,7 +91,7 @@ class ProcedureIndex:
         labels = list(pcs_table_labels)
         others = {table for table, position, label in labels if _is_catch_all(position, label)}
         for table, position, label in labels:
-            if position == 1 and table in others:
+            if position in (1, 2) and table in others:
                 continue  # "Other Radiation" (hyperthermia, laser thermal therapy) is not
                 # what its section's name says
             for alternative in _alternatives(label):
@@ -117,7 +118,9 @@ class ProcedureIndex:
         """Every ICD-10-PCS code whose section, root operation or imaging type is the name
         ("Radiation Therapy", "Magnetic Resonance Imaging"): all of them are that procedure."""
         for table, position, label in sorted(self._tables.get(name.words, ())):
-            what = f"section {table[0]}" if position == 1 else f"table {table}"
+            what = {1: f"section {table[0]}", 2: f"body system {table[:2]}"}.get(
+                position, f"table {table}"
+            )
             evidence = f'ICD-10-PCS {what} is "{label}"'
             for code_id, code in self._codes_of_table.get(table, ()):
                 yield ProcedureAnchor(code_id, PCS_AXIS, name, f"{evidence} ({code} is in it)")
