@@ -342,3 +342,11 @@ def test_a_body_system_naming_a_kind_of_care_is_that_care(knowledge: KnowledgeRe
     assert "Rehabilitation" not in linked(knowledge, "F13Z0ZZ")
     assert linked(knowledge, "9WB0XBZ", "procedure") == ["Chiropractic"]
     assert linked(knowledge, "BH40ZZZ", "test") == ["Ultrasound"]
+
+
+def test_nuclear_medicine_imaging_is_a_nuclear_scan(knowledge: KnowledgeReader) -> None:
+    """Planar, tomographic and PET nuclear medicine imaging (images of radioactive emissions)
+    take MedlinePlus Nuclear Scans; nuclear medicine therapy (C7) and probes do not."""
+    for code in ("C21GYZZ", "CP151ZZ"):
+        assert linked(knowledge, code, "procedure") == ["Nuclear Scans"], code
+    assert "Nuclear Scans" not in linked(knowledge, "CW70NZZ")

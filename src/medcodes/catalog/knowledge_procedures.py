@@ -35,6 +35,15 @@ PCS_TOLERATED = LATERALITY | frozenset({"joint"})
 # Words of an axis label a name may leave out: "plain" only sets plain radiography (an x-ray,
 # "Radiography" to MedlinePlus) apart from fluoroscopy and CT.
 AXIS_TOLERATED = frozenset({"plain"})
+# Axis labels a patient text names otherwise, and why: the ICD-10-PCS definitions of the three
+# nuclear medicine imaging types are "introduction of radioactive materials into the body for
+# ... display of images developed from the capture of radioactive emissions", a nuclear scan.
+NUCLEAR_SCAN = "nuclear scan", "by its definition, images of radioactive emissions: a nuclear scan"
+AXIS_READINGS: dict[str, tuple[str, str]] = {
+    "Planar Nuclear Medicine Imaging": NUCLEAR_SCAN,
+    "Tomographic (Tomo) Nuclear Medicine Imaging": NUCLEAR_SCAN,
+    "Positron Emission Tomographic (PET) Imaging": NUCLEAR_SCAN,
+}
 PCS_CODE_LENGTH = 7
 # Where a descriptor's leading phrase ends ("Colonoscopy on individual ...", "Hearing aid,
 # monaural"): the phrase before is what the line bills.
@@ -98,6 +107,10 @@ class ProcedureIndex:
                 said = frozenset(words(alternative))
                 for key in {said, said - AXIS_TOLERATED} - {frozenset()}:
                     self._tables[key].add((table, position, label))
+            if label in AXIS_READINGS:
+                self._tables[frozenset(words(AXIS_READINGS[label][0]))].add(
+                    (table, position, label)
+                )
         self._codes_of_table: dict[str, list[tuple[int, str]]] = defaultdict(list)
         for code_id, code in pcs_codes:
             self._codes_of_table[code[:3]].append((code_id, code))
@@ -122,6 +135,8 @@ class ProcedureIndex:
                 position, f"table {table}"
             )
             evidence = f'ICD-10-PCS {what} is "{label}"'
+            if label in AXIS_READINGS:
+                evidence += f" ({AXIS_READINGS[label][1]})"
             for code_id, code in self._codes_of_table.get(table, ()):
                 yield ProcedureAnchor(code_id, PCS_AXIS, name, f"{evidence} ({code} is in it)")
 
