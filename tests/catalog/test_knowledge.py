@@ -350,3 +350,13 @@ def test_nuclear_medicine_imaging_is_a_nuclear_scan(knowledge: KnowledgeReader) 
     for code in ("C21GYZZ", "CP151ZZ"):
         assert linked(knowledge, code, "procedure") == ["Nuclear Scans"], code
     assert "Nuclear Scans" not in linked(knowledge, "CW70NZZ")
+
+
+def test_a_residual_code_of_another_condition_is_not_its_headers_condition(
+    knowledge: KnowledgeReader,
+) -> None:
+    """Audit find (seed 11): M60.242 "Foreign body granuloma of soft tissue, not elsewhere
+    classified, left hand" quoted MedlinePlus Myositis, its category M60's title. The other
+    codes of M60 are myositis."""
+    assert "Myositis" not in linked(knowledge, "M60.242")
+    assert linked(knowledge, "M60.011", "condition")[0] == "Myositis"  # infective myositis

@@ -24,6 +24,7 @@ under "Influenza"), so an index hit never reaches the codes of its subterms.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -303,7 +304,7 @@ class ConditionIndex:
                 evidence = f'ICD-10-CM title of {node.code} "{node.title}" names that site'
                 yield Anchor(entry.node_id, CANCER, name, evidence)
 
-    def below_naming(self, code_id: int, name: frozenset[str], rule: str = TITLE) -> Iterator[int]:
+    def below_naming(self, code_id: int, named: Name, rule: str = TITLE) -> Iterator[int]:
         """The codes under a header that are still what the header's link names: a code
         whose head phrase uses the name as a modifier of something else ("Coma scale, eyes
         open" under R40.2 Coma, "Glaucoma suspect" under Glaucoma) is left out, with the
@@ -312,10 +313,15 @@ class ConditionIndex:
         leaves open which of the peroxisomal disorders below it); through an inclusion term,
         only codes whose title says every essential word of the header's (M93.01 "Acute
         slipped upper femoral epiphysis, stable (nontraumatic)" under M93.0 "Slipped upper
-        femoral epiphysis (nontraumatic)")."""
+        femoral epiphysis (nontraumatic)"). Through a title that names one condition rather than
+        a class ("Myositis", not "Eating Disorders"), not a code that names another condition
+        "not elsewhere classified": ICD files M60.2 "Foreign body granuloma of soft tissue, not
+        elsewhere classified" under M60 Myositis, but it is no myositis."""
         pending = list(self.children.get(code_id, ()))
         if not pending:  # most anchors are codes with nothing below
             return
+        name = named.words
+        one_condition = rule == TITLE and not names_a_class(named.text)
         title = self.nodes[code_id].title
         header_words = set(essential_and_optional(title)[0])  # "(CRPS I)" need not be said
         allowed = name | set(words(title))
@@ -331,8 +337,23 @@ class ConditionIndex:
                 continue
             if rule == INCLUSION and not header_words <= set(words(self.nodes[node_id].title)):
                 continue
+            if one_condition and _another_condition(self.nodes[node_id].title, name):
+                continue
             yield node_id
             pending += self.children.get(node_id, ())
+
+
+def _another_condition(title: str, name: frozenset[str]) -> bool:
+    """A residual code of its own condition: "..., not elsewhere classified" not saying the
+    name."""
+    return "not elsewhere classified" in title.casefold() and not name <= set(words(title))
+
+
+def names_a_class(text: str) -> bool:
+    """Whether a name is a plural, a class of conditions ("Eating Disorders", "Fractures"),
+    rather than one condition ("Myositis", "Asthma")."""
+    found = re.findall(r"[a-z]+", text.casefold())
+    return bool(found) and found[-1].endswith("s") and stem(found[-1]) != found[-1]
 
 
 def _reading(head: tuple[str, ...]) -> tuple[tuple[str, ...], TitleReading] | None:

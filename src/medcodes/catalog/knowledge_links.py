@@ -136,7 +136,7 @@ class Linker:
             )
             yield link
             anchor_code = self.code_of[anchor.code_id]
-            below = self.conditions.below_naming(anchor.code_id, anchor.name.words, anchor.rule)
+            below = self.conditions.below_naming(anchor.code_id, anchor.name, anchor.rule)
             for code_id in below:
                 evidence = f"{anchor.evidence}; {self.code_of[code_id]} is under {anchor_code}"
                 yield Link(
