@@ -152,7 +152,27 @@ class Matcher:
                 if self._names_match(rule, text, wanted):
                     name = "exact title" if rule == "exact synonym" and field == "title" else rule
                     return Match(name, FIELD_NAMES[field], text)
+        if not whole and rule != "same words":
+            spanned = self._spanning(rule, stored, info.title, wanted)
+            if spanned is not None:
+                return spanned
         return Match(rule, "title", info.title)
+
+    def _spanning(
+        self, rule: str, stored: tantivy.Document, title: str, wanted: Wanted
+    ) -> Match | None:
+        """The words found in the title and one name together (the index's combined words
+        field): "liver biopsy" on 0FB00ZX is "Liver" in its title and "Biopsy" in an ICD-10-PCS
+        index term, not all in the title."""
+        title_stems = self.stem_set(title)
+        for field in TEXT_FIELDS:
+            if field == "title":
+                continue
+            for text in stored.get_all(field):
+                stems = title_stems | self.stem_set(text)
+                if any(p.matches(stems) for p in wanted.patterns):
+                    return Match(rule, f"title and {FIELD_NAMES[field]}", f"{title}; {text}")
+        return None
 
     def _names_match(self, rule: str, text: str, wanted: Wanted) -> bool:
         if rule in ("exact synonym", "completed name"):
