@@ -360,3 +360,8 @@ def test_a_residual_code_of_another_condition_is_not_its_headers_condition(
     codes of M60 are myositis."""
     assert "Myositis" not in linked(knowledge, "M60.242")
     assert linked(knowledge, "M60.011", "condition")[0] == "Myositis"  # infective myositis
+
+
+def test_a_direction_says_where_not_what(knowledge: KnowledgeReader) -> None:
+    """ "Anterior dislocation of left humerus" is a dislocation at a site."""
+    assert "Dislocations" in linked(knowledge, "S43.015A", "condition")

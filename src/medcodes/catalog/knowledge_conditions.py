@@ -47,8 +47,13 @@ SITE_CONNECTORS = frozenset(
      "first", "second", "third"}
 )  # fmt: skip
 # What may stand before the condition in a site title's head ("displaced fracture", "left").
+# Where in a joint or organ, not what: "Anterior dislocation of left radial head" is a
+# dislocation.
+DIRECTIONS = frozenset({"anterior", "posterior", "lateral", "medial", "inferior", "superior"})
 # "Pathological fracture" and "stress fracture" are fractures (of a weakened or overused bone).
-SITE_PREMODIFIERS = SAFE_PREMODIFIERS | LATERALITY | frozenset({"pathological", "stress"})
+SITE_PREMODIFIERS = (
+    SAFE_PREMODIFIERS | LATERALITY | DIRECTIONS | frozenset({"pathological", "stress"})
+)
 CANCER_WORDS = frozenset({"cancer"})
 MALIGNANT_NEOPLASM = ("malignant", "neoplasm")
 # Too broad to anchor a link: the Neoplasms chapter holds benign tumours too.
