@@ -51,3 +51,15 @@ def test_a_chemical_burn_page_has_no_causes_from_a_treatment_paragraph(
     sections = {s.key: s for s in explainer.explain(catalog.get("T23.631A")).sections}
     assert sections["summary"].text.startswith("A burn is damage to your body's tissues")
     assert "Burns can cause swelling" not in (sections["causes"].text or "")
+
+
+def test_a_what_is_passage_on_another_subject_stays_out_of_the_summary(
+    catalog: Catalog, explainer: Explainer
+) -> None:
+    """T36.0X5A (adverse effect of penicillins) quotes MedlinePlus Drug Reactions: its opening,
+    not also "What is a drug interaction?", "What are drug allergies?"."""
+    summary = next(
+        s for s in explainer.explain(catalog.get("T36.0X5A")).sections if s.key == "summary"
+    )
+    assert summary.text.startswith("Most of the time, medicines make our lives better.")
+    assert "drug interaction is" not in summary.text and not summary.items

@@ -200,7 +200,7 @@ class ExcerptWriter:
             passages = usable_passages(self.reader.passages(link.document), link.name)
             found = {
                 key: _quote(key, chosen, link)
-                for key, chosen in _by_section(passages, profile).items()
+                for key, chosen in _by_section(passages, profile, link.name).items()
             }
             if profile == PROCEDURE:
                 found |= {
@@ -216,7 +216,7 @@ class ExcerptWriter:
 def quotable_sections(passages: list[KnowledgePassage], profile: str, name: str) -> set[str]:
     """The sections a document linked by `name` can quote on a page of `profile`."""
     usable = usable_passages(passages, name)
-    found = {key for key, chosen in _by_section(usable, profile).items() if chosen}
+    found = {key for key, chosen in _by_section(usable, profile, name).items() if chosen}
     if profile == PROCEDURE:
         found |= set(_stated(usable))
     return found
@@ -263,16 +263,35 @@ def _words(text: str) -> frozenset[str]:
 
 
 def _by_section(
-    passages: Iterable[KnowledgePassage], profile: str
+    passages: Iterable[KnowledgePassage], profile: str, name: str
 ) -> dict[str, list[KnowledgePassage]]:
+    """The passages of each section. After a document's opening paragraph, a "What is ...?"
+    passage joins the summary (or purpose) only when it asks about what the link names: on
+    T36.0X5A (adverse effect of penicillins), linked to Drug Reactions, "What is a drug
+    interaction?" is another subject."""
     found: dict[str, list[KnowledgePassage]] = {}
+    subject = _words(name)
     for index, passage in enumerate(passages):
         if UNQUOTABLE.search(passage.text):
             continue
         key = section_of(passage, profile, first=index == 0 and not passage.heading)
+        if key and _asks_about_another_subject(passage, found.get(key), subject):
+            continue
         if key:
             found.setdefault(key, []).append(passage)
     return found
+
+
+_WHAT_IS = re.compile(r"^what (?:is|are)\b", re.I)
+
+
+def _asks_about_another_subject(
+    passage: KnowledgePassage, before: list[KnowledgePassage] | None, subject: frozenset[str]
+) -> bool:
+    opened = bool(before) and not before[0].heading  # the section starts with the opening
+    return (
+        opened and bool(_WHAT_IS.match(passage.heading)) and not subject <= _words(passage.heading)
+    )
 
 
 def _stated(passages: Iterable[KnowledgePassage]) -> dict[str, str]:
