@@ -23,6 +23,7 @@ from pathlib import Path
 from medcodes.catalog.knowledge_conditions import ConditionIndex, Node, site_vocabulary
 from medcodes.catalog.knowledge_drugs import DrugCode, DrugIndex, DrugPage
 from medcodes.catalog.knowledge_links import Link, Linker, rank_key
+from medcodes.catalog.knowledge_names import words
 from medcodes.catalog.knowledge_procedures import PCS_NAMING_AXES, ProcedureIndex
 from medcodes.catalog.rows import Loaded, ManifestRow
 from medcodes.sources.knowledge.corpus import FOLDER, knowledge_root, read_corpus
@@ -147,8 +148,9 @@ def build_linker(conn: sqlite3.Connection, documents: list[Document]) -> Linker:
         conn.execute(
             "SELECT DISTINCT t.code, v.position, v.label FROM pcs_axis_values v "
             "JOIN codes t ON t.id = v.table_id "
-            f"WHERE v.position IN ({', '.join(map(str, PCS_NAMING_AXES))}) "
-            "AND v.char = substr(t.code, v.position, 1)"
+            f"WHERE v.position IN ({_marks(PCS_NAMING_AXES)}) "
+            "AND v.char = substr(t.code, v.position, 1)",
+            PCS_NAMING_AXES,
         ),
     )
     pages = [DrugPage(d.title, d.brands) for d in documents if d.source == NCI_DRUG]
@@ -172,7 +174,7 @@ def _codes(conn: sqlite3.Connection) -> dict[int, str]:
     return dict(conn.execute("SELECT id, code FROM codes"))
 
 
-def _marks(values: tuple[str, ...]) -> str:
+def _marks(values: tuple[object, ...]) -> str:
     return ",".join("?" * len(values))
 
 
@@ -184,10 +186,12 @@ def _ranked(
 ) -> list[tuple[Link, int]]:
     """One link per (code, kind, document, use), the best evidence kept, ranked per code."""
     best: dict[tuple[int, str, int, int | None], tuple[tuple[int, ...], Link]] = {}
+    title_words: dict[int, frozenset[str]] = {}  # a code's title, taken apart once
     for link in links:
-        key = rank_key(
-            link, documents[link.document], code_of[link.anchor_id], title_of[link.code_id]
-        )
+        said = title_words.get(link.code_id)
+        if said is None:
+            said = title_words[link.code_id] = frozenset(words(title_of[link.code_id]))
+        key = rank_key(link, documents[link.document], code_of[link.anchor_id], said)
         slot = (link.code_id, link.kind, link.document, link.use)
         if slot not in best or key < best[slot][0]:
             best[slot] = (key, link)

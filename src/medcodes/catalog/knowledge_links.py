@@ -273,7 +273,9 @@ def _names_a_device(document: Document) -> bool:
     return bool(title_words and title_words[-1] in DEVICE_WORDS)
 
 
-def rank_key(link: Link, document: Document, anchor: str, title: str) -> tuple[int, ...]:
+def rank_key(
+    link: Link, document: Document, anchor: str, title_words: frozenset[str]
+) -> tuple[int, ...]:
     """Order of links on one code, best first: the code named itself before an inherited link,
     a deeper anchor (S72.0 before S72, a category before a block of categories: "Krabbe
     disease" on E75.23 before "Metabolic Disorders" on E70-E88), then by source (MedlinePlus,
@@ -282,7 +284,7 @@ def rank_key(link: Link, document: Document, anchor: str, title: str) -> tuple[i
     asthma" on J45.909 Unspecified asthma, which the index also gives for childhood asthma),
     then a stronger rule."""
     named = set(words(link.name))
-    said = len(named & set(words(title)))
+    said = len(named & title_words)
     return (
         int(link.inherited),
         -anchor_depth(anchor),
