@@ -31,12 +31,12 @@ SYSTEM = System.ICD10PCS.value
 KIND_BY_LENGTH = {1: "section", 2: "body-system", 3: "table"}
 MAX_CODES_PER_INDEX_ENTRY = 60  # a broad index prefix names a family, not each code
 # A reference naming an operation and a qualifier rather than a table ("Biopsy" see "Excision
-# with qualifier Diagnostic"): it names every code with both, wherever their tables are. But
-# "Biopsy" see "Drainage with qualifier Diagnostic" is a diagnostic tap, fluid drawn from a
-# vein or a cavity, not the cells or tissue anyone searching "biopsy" (or reading MedlinePlus
-# Biopsy) means: a drainage is not taken as a biopsy.
+# with qualifier Diagnostic"): it names every code with both, wherever their tables are. A
+# drainage draws fluid (a diagnostic one is a tap from a vein or a cavity), not the cells or
+# tissue the headings that refer to it mean ("Biopsy" see "Drainage with qualifier
+# Diagnostic"; anyone searching "biopsy", or reading MedlinePlus Biopsy): not resolved.
 _QUALIFIED = re.compile(r"^(?P<operation>.+?) with qualifier (?P<qualifier>.+)$")
-NOT_QUALIFIED_BY_NAME = frozenset({("Biopsy", "Drainage"), ("Punch biopsy", "Drainage")})
+FLUID_OPERATIONS = frozenset({"Drainage"})
 
 
 def load_icd10pcs(located: list[Located], sources_dir: Path) -> Loaded:
@@ -185,7 +185,7 @@ def _qualified_terms(
     both: "Biopsy" on 0FB03ZX (Excision of Liver, Percutaneous Approach, Diagnostic)."""
     for term in terms:
         named = _QUALIFIED.match(term.see) if term.reference == "see" and not term.code else None
-        if named is None or (term.term, named["operation"]) in NOT_QUALIFIED_BY_NAME:
+        if named is None or named["operation"] in FLUID_OPERATIONS:
             continue
         for code in _codes_with(tables, named["operation"], named["qualifier"]):
             if code in codes:
