@@ -104,6 +104,14 @@ _COMPILED = [
     for rule in SECTION_RULES
 ]  # fmt: skip
 
+# The rules that apply on a page of each profile, to a document's first passage or another.
+_RULES_FOR = {
+    (profile, first): [
+        c for c in _COMPILED if c[0].profile == profile and (first or not c[0].opening)
+    ]
+    for profile in (PROCEDURE, DIAGNOSIS)
+    for first in (True, False)
+}
 # Passages quoted whole would not read as text: flattened Human Phenotype Ontology tables, and
 # MedQuAD's Genetics Home Reference "treatment" answers, which are lists of further-reading
 # links run together ("These resources address the diagnosis or management of X: - Genetic
@@ -146,11 +154,7 @@ def section_of(passage: KnowledgePassage, profile: str, first: bool = False) -> 
     whose lead its opening sentence matches, and only then its whole paragraph ("Treatment
     depends on the cause of your fever." is about treatment, not causes). `first` says it
     opens its document."""
-    rules = [
-        (rule, heading, lead)
-        for rule, heading, lead in _COMPILED
-        if rule.profile == profile and (first or not rule.opening)
-    ]
+    rules = _RULES_FOR[(profile, first)]
     for rule, heading, _lead in rules:
         if passage.qtype and passage.qtype in rule.qtypes:
             return rule.section
@@ -302,11 +306,11 @@ def _stated(passages: Iterable[KnowledgePassage]) -> dict[str, str]:
         for block in passage.text.split("\n"):
             sentences = [s.strip() for s in _SENTENCE.split(block.removeprefix(LIST_MARK))]
             for index, sentence in enumerate(sentences):
-                quoted = _with_what_it_leans_on(sentences, index)
-                if quoted and "duration" not in found and DURATION.search(sentence):
-                    found["duration"] = quoted
-                if quoted and "setting" not in found and SETTING.search(sentence):
-                    found["setting"] = quoted
+                for key, states in (("duration", DURATION), ("setting", SETTING)):
+                    if key not in found and states.search(sentence):
+                        quoted = _with_what_it_leans_on(sentences, index)
+                        if quoted:
+                            found[key] = quoted
     return found
 
 

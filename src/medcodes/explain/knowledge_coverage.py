@@ -29,6 +29,13 @@ PROFILE_OF = {
     System.ICD10PCS.value: PROCEDURE,
     System.HCPCS.value: PROCEDURE,
 }
+# Per profile, the sections on which a quoted passage speaks before any other writer.
+EXCERPT_FIRST = {
+    profile: frozenset(
+        spec.key for spec in SECTIONS_BY_PROFILE[profile] if writers_of(spec.key)[0] == EXCERPT
+    )
+    for profile in (DIAGNOSIS, PROCEDURE)
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,18 +124,13 @@ def covered_codes(
             document = documents.get(document_id) or reader.document(document_id)
             documents[document_id] = document
             decided[key] = quotable_sections(reader.passages(document), profile, name)
-        if decided[key] & _excerpt_first(profile):
+        if decided[key] & EXCERPT_FIRST[profile]:
             covered[system].add(code_id)
         elif SUMMARY in decided[key]:
             summary_only[system].add(code_id)
     for system, code_ids in summary_only.items():
         covered[system] |= _without_rules_summary(catalog, code_ids - covered[system])
     return linked, covered
-
-
-def _excerpt_first(profile: str) -> set[str]:
-    """The sections of `profile` on which a quoted passage speaks before any other writer."""
-    return {spec.key for spec in SECTIONS_BY_PROFILE[profile] if writers_of(spec.key)[0] == EXCERPT}
 
 
 def _without_rules_summary(catalog: Catalog, code_ids: set[int]) -> set[int]:
