@@ -142,29 +142,33 @@ class Matcher:
             return Match("exact title", "title", info.title)
         if position >= SEARCHED_NAME_HITS:
             return Match(rule, "title", info.title)
-        if not whole and rule != "same words":
-            title_stems = self.stem_set(info.title)
-            if any(p.matches(title_stems) for p in wanted.patterns):  # no doc fetch
-                return Match(rule, "title", info.title)
+        by_words = not whole and rule != "same words"
+        title_stems = self.stem_set(info.title) if by_words else frozenset()
+        if by_words and any(p.matches(title_stems) for p in wanted.patterns):  # no doc fetch
+            return Match(rule, "title", info.title)
         stored = self.searcher.doc(candidate.address)
         for field in TEXT_FIELDS:
             for text in stored.get_all(field):
                 if self._names_match(rule, text, wanted):
                     name = "exact title" if rule == "exact synonym" and field == "title" else rule
                     return Match(name, FIELD_NAMES[field], text)
-        if not whole and rule != "same words":
-            spanned = self._spanning(rule, stored, info.title, wanted)
+        if by_words:
+            spanned = self._spanning(rule, stored, info.title, title_stems, wanted)
             if spanned is not None:
                 return spanned
         return Match(rule, "title", info.title)
 
     def _spanning(
-        self, rule: str, stored: tantivy.Document, title: str, wanted: Wanted
+        self,
+        rule: str,
+        stored: tantivy.Document,
+        title: str,
+        title_stems: frozenset[str],
+        wanted: Wanted,
     ) -> Match | None:
         """The words found in the title and one name together (the index's combined words
         field): "liver biopsy" on 0FB00ZX is "Liver" in its title and "Biopsy" in an ICD-10-PCS
         index term, not all in the title."""
-        title_stems = self.stem_set(title)
         for field in TEXT_FIELDS:
             if field == "title":
                 continue
