@@ -493,7 +493,7 @@ class Medcodes(Maintenance):
         >>> [s.file for s in mc.descriptor_sources([("HCPCS", "J9039"), ("HCPCS", "C9449")])]
         ['hcpcs/2026-jul/HCPC2026_JUL_ANWEB_06172026.xlsx']
         """
-        names = dict.fromkeys(self.get(code, system).title_source for system, code in codes)
+        names = self._catalog.title_sources(codes)
         return [self._sources_by_name[name] for name in names if name in self._sources_by_name]
 
     # --- about one code ----------------------------------------------------------------------

@@ -74,3 +74,19 @@ def test_conventions_of_the_tabular(cat: Catalog) -> None:
     assert len(found) == 7
     assert found["Excludes1"].text.startswith("A type 1 Excludes note is a pure excludes.")
     assert found["Excludes1"].source == "icd10cm-tabular-FY2026"
+
+
+def test_title_sources_of_a_page_of_codes(cat: Catalog) -> None:
+    # each source once, in the order of the codes; the system is part of the key (A01.00 is
+    # ICD-10-CM, not HCPCS), and a pair naming no code adds nothing
+    pairs = [
+        ("ICD10CM", "E11.9"),
+        ("HCPCS", "J9039"),
+        ("ICD10CM", "E10.9"),
+        ("HCPCS", "A01.00"),
+        ("HCPCS", "C9449"),
+    ]
+    found = cat.title_sources(pairs)
+    assert found == [cat.get("E11.9").title_source, cat.get("J9039").title_source]
+    assert cat.title_sources([("HCPCS", "C9449")]) == [cat.get("C9449").title_source]
+    assert cat.title_sources([]) == []

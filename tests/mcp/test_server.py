@@ -75,6 +75,8 @@ async def test_tools_have_descriptions_and_schemas(client: Client) -> None:
         assert tool.input_schema["type"] == "object" and tool.input_schema["properties"]
         assert tool.output_schema["type"] == "object"
         assert "cite" in tool.output_schema["properties"]
+        # written out in full: clients check every answer, and references cost them most
+        assert "$ref" not in json.dumps(tool.output_schema)
         assert tool.annotations.read_only_hint
     search = tools["search_codes"].input_schema
     assert search["required"] == ["query"]

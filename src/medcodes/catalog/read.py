@@ -7,6 +7,7 @@ locking and many processes can share one file.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -237,6 +238,20 @@ class Catalog:
         if not found:
             raise UnknownCode(text.strip()[:40], self.suggest(text, system))
         return found[0]
+
+    def title_sources(self, codes: Iterable[tuple[str, str]]) -> list[str]:
+        """The sources of these (system, code) pairs' titles, each once, in the order of the
+        codes: one query for a page of hits (a lookup per code cost more than the search)."""
+        pairs = list(dict.fromkeys(codes))
+        if not pairs:
+            return []
+        rows = self.conn.execute(
+            "SELECT system, code, title_source FROM codes "
+            f"WHERE code IN ({', '.join('?' * len(pairs))})",
+            [code for _, code in pairs],
+        )
+        found = {(system, code): source for system, code, source in rows}
+        return list(dict.fromkeys(found[pair] for pair in pairs if pair in found))
 
     def by_id(self, code_id: int) -> Code:
         row = self.conn.execute(f"SELECT {CODE_COLUMNS} FROM codes WHERE id = ?", (code_id,))
