@@ -340,6 +340,7 @@ class Medcodes(Maintenance):
         match: str = "both",
         code_prefix: str | None = None,
         hcc_v28: bool = False,
+        explain: bool = True,
     ) -> SearchResult:
         """Codes for words, brand or lay names, typos or a code, best first; each hit says
         which rule matched. `systems`: names in any spelling (`"hcpcs,icd10cm"` or a list).
@@ -349,8 +350,10 @@ class Medcodes(Maintenance):
         word being typed (`prefix="last"`: the last one unless a space follows; `"all"`: every
         word, as NLM's CTSS; `"none"`) matches as the start of a word; `every_word` never
         falls back to some of the words; `match` searches codes and words, `"code"` or
-        `"words"` only; `code_prefix` keeps codes starting so. Pages are windows on one order:
-        `offset` may be anything, `limit` at most 1000.
+        `"words"` only; `code_prefix` keeps codes starting so; `explain=False` leaves the field and
+        text each hit matched on unset (`matched` names the rule only), for answers that do
+        not show them. Pages are windows on one order: `offset` may be anything, `limit` at
+        most 1000.
 
         >>> hit = mc.search("blincyto").hits[0]
         >>> hit.code, hit.matched.rule, hit.matched.text
@@ -381,6 +384,7 @@ class Medcodes(Maintenance):
                 match=match,
                 code_prefix=code_prefix,
                 hcc_v28=hcc_v28,
+                explain=explain,
             )
         )
 

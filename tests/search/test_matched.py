@@ -32,3 +32,16 @@ def test_hits_are_explained_by_a_name_only_early_in_a_page(
         searcher.search(query).hits[position].title,
     )
     assert all(late[code] == named[code] for code in list(named)[:position])
+
+
+@pytest.mark.parametrize("text", ["blinat", "heart att", "e11", "cyanocobalamine", "diab mel"])
+def test_unexplained_hits_are_the_same_hits(searcher: Searcher, text: str) -> None:
+    """`explain=False` (CTSS rows, FHIR expansions) skips only the field and text matched:
+    the same codes in the same order, with the same scores and rules."""
+    explained = searcher.search(SearchQuery(text, limit=20, prefix="all"))
+    bare = searcher.search(SearchQuery(text, limit=20, prefix="all", explain=False))
+    assert bare.total == explained.total and bare.hits
+    assert [(h.code, h.score, h.matched.rule) for h in bare.hits] == [
+        (h.code, h.score, h.matched.rule) for h in explained.hits
+    ]
+    assert all((h.matched.field, h.matched.text) == ("", "") for h in bare.hits)

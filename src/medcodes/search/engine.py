@@ -157,13 +157,11 @@ class Searcher:
             did_you_mean, fallbacks = self._fallbacks(words, query)
             add(fallbacks)
         counted = self._facets(used, filters) if query.facets else {}
-        wanted = self._wanted(words) if walk.hits else None
+        wanted = self._wanted(words) if walk.hits and query.explain else None
         by_id = {self._code_id(package): package for package in packages}
-        hits = (
-            [self.matcher.hit(c, wanted, by_id.get(c.code_id), i) for i, c in enumerate(walk.hits)]
-            if wanted
-            else []
-        )
+        hits = [
+            self.matcher.hit(c, wanted, by_id.get(c.code_id), i) for i, c in enumerate(walk.hits)
+        ]
         message = None if hits or query.offset else f"No codes match {plan.text!r}."
         if not hits and plan.ndcs and not query.offset:
             message = NDC_NOT_FOUND.format(ndc=plan.text)

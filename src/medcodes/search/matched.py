@@ -89,18 +89,19 @@ class Matcher:
     def hit(
         self,
         candidate: Candidate,
-        wanted: Wanted,
+        wanted: Wanted | None,
         package: NdcPackage | None = None,
         position: int = 0,
     ) -> Hit:
         """The hit for a candidate (at `position` in its page); an NDC query's hit carries
-        the package it named."""
+        the package it named. Without `wanted`, the match names its rule only."""
         info = self.codes[candidate.code_id]
-        matched = (
-            Match(candidate.rule, "ASP NDC-HCPCS crosswalk", package.summary)
-            if package is not None
-            else self._match(candidate, wanted, info, position)
-        )
+        if package is not None:
+            matched = Match(candidate.rule, "ASP NDC-HCPCS crosswalk", package.summary)
+        elif wanted is None:
+            matched = Match(candidate.rule, "", "")
+        else:
+            matched = self._match(candidate, wanted, info, position)
         return Hit(
             info.system,
             info.code,

@@ -41,6 +41,9 @@ class SearchQuery:
     match: str = "both"  # one of MATCH_MODES (CTSS `sf`: the fields searched)
     code_prefix: str | None = None  # only codes starting so (CTSS `q=code:E11*`)
     hcc_v28: bool = False  # only codes that map to a CMS-HCC V28 category (and exact codes)
+    # Work out the field and text each hit matched on (`Hit.matched`); answers with no place
+    # for them (CTSS rows, FHIR expansions) skip it: a tenth of an as-you-type search.
+    explain: bool = True
 
 
 @dataclass(frozen=True, slots=True)

@@ -179,6 +179,7 @@ def expand(site: Site, params: dict[str, Any]) -> dict[str, Any]:
             limit=max(count, 1),
             offset=offset,
             facets=False,
+            explain=False,  # an expansion lists codes and displays only
         )
     else:
         result = site.codes.listing(

@@ -130,6 +130,7 @@ def _search(table: Table, site: SiteDep, **params: Any) -> Response:
         exact_codes_always=False,
         match=_match(table, params["sf"], code_field),
         code_prefix=code_prefix,
+        explain=False,  # a CTSS row has no place for what matched
     )
     codes = [Row(site, hit) for hit in result.hits]
     values = table.fields
