@@ -5,7 +5,8 @@ A failed build (bad source, failed check) leaves the previous catalog byte-for-b
 Both cores work: the code-set loaders run in worker processes (each parses its own files;
 results are merged in `STEPS` order, so the file does not depend on which finished first);
 then the derived artifacts (the search index) and `background` steps are computed from the
-written catalog in workers while `alongside` enrichers add tables they do not read. The
+written catalog in workers while `alongside` enrichers add tables they do not read, and the
+catalog is finished and checked before the index (the longest step) is waited for. The
 catalog is in WAL mode meanwhile, so those readers see it as it was when they started.
 """
 
@@ -19,7 +20,7 @@ import sqlite3
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -105,12 +106,9 @@ def build_catalog(
         try:
             notify("writing catalog")
             _write(temporary, loaded, enrichers, notify, missing)
-            swaps, jobs = _meanwhile(
+            swaps, counts = _meanwhile(
                 pool, temporary, target, loaded, notify, derived, background, alongside
             )
-            _finish(temporary, loaded, jobs, notify)
-            notify("checking catalog")
-            counts = check_catalog(temporary, loaded)
             os.replace(temporary, target)
             for swap_in in swaps:
                 swap_in(target)
@@ -201,9 +199,6 @@ def _write(
         conn.close()
 
 
-Job = tuple[str, Callable[[sqlite3.Connection, Any], list[str]], Future[Any]]
-
-
 def _meanwhile(
     pool: Executor,
     path: Path,
@@ -213,10 +208,13 @@ def _meanwhile(
     derived: tuple[tuple[str, Derive], ...],
     background: tuple[tuple[str, Background], ...],
     alongside: tuple[tuple[str, Enrich], ...],
-) -> tuple[list[Callable[[Path], None]], list[Job]]:
-    """Write the derived artifacts and compute the background rows in workers, reading the
-    catalog, while the `alongside` enrichers add their tables to it; returns the swaps of the
-    written artifacts and the background jobs, still running."""
+) -> tuple[list[Callable[[Path], None]], dict[str, int]]:
+    """Everything after the catalog's first write, around the derived artifacts being written
+    in workers from it (the search index: the longest step): the `alongside` enrichers'
+    tables, the background rows as their workers finish, the warnings, planner statistics and
+    the catalog's checks all go in meanwhile. Only then is the artifact waited for, and the
+    catalog leaves WAL mode (one file again, to be renamed into place; no reader is left).
+    Returns the swaps of the written artifacts and the checked counts."""
     conn = sqlite3.connect(path)
     try:
         conn.execute("PRAGMA journal_mode = WAL")  # readers keep their view while this writes
@@ -228,21 +226,6 @@ def _meanwhile(
         for name, enrich in alongside:
             notify(f"computing {name}")
             loaded.warnings.extend(enrich(conn))
-        conn.commit()
-        for name, _, job in writing:
-            notify(f"writing {name}")
-            job.result()
-    finally:
-        conn.close()
-    return [swap for _, swap, _ in writing], jobs
-
-
-def _finish(path: Path, loaded: Loaded, jobs: list[Job], notify: Progress) -> None:
-    """Insert what the background steps computed, then the warnings and planner statistics;
-    the catalog leaves WAL mode once they are in (one file again, to be renamed into place)."""
-    conn = sqlite3.connect(path)
-    try:
-        conn.execute("PRAGMA synchronous = OFF")
         for name, store, job in jobs:
             notify(f"computing {name}")
             loaded.warnings.extend(store(conn, job.result()))
@@ -250,9 +233,15 @@ def _finish(path: Path, loaded: Loaded, jobs: list[Job], notify: Progress) -> No
         notify("analyzing catalog")
         conn.execute("ANALYZE")  # query planner statistics; no VACUUM: nothing was deleted
         conn.commit()
+        notify("checking catalog")
+        counts = check_catalog(path, loaded)
+        for name, _, job in writing:
+            notify(f"writing {name}")
+            job.result()
         conn.execute("PRAGMA journal_mode = DELETE")  # every reader is done: fold the WAL in
     finally:
         conn.close()
+    return [swap for _, swap, _ in writing], counts
 
 
 def check_catalog(path: Path, loaded: Loaded) -> dict[str, int]:
