@@ -365,3 +365,22 @@ def test_a_residual_code_of_another_condition_is_not_its_headers_condition(
 def test_a_direction_says_where_not_what(knowledge: KnowledgeReader) -> None:
     """ "Anterior dislocation of left humerus" is a dislocation at a site."""
     assert "Dislocations" in linked(knowledge, "S43.015A", "condition")
+
+
+def test_the_body_part_key_names_sites_and_a_subluxation_is_a_dislocation(
+    knowledge: KnowledgeReader,
+) -> None:
+    """The ICD-10-PCS Body Part Key files "Interphalangeal (IP) joint" and "Anterior cruciate
+    ligament (ACL)" under its body parts: sites. The ICD-10-CM index says "Subluxation - see
+    also Dislocation". "Fracture of corpus cavernosum penis" is no broken bone, and the
+    chiropractic "Subluxation complex (vertebral)" no dislocation."""
+    assert "Dislocations" in linked(knowledge, "S63.281A", "condition")
+    assert "Sprains and Strains" in linked(knowledge, "S83.512A", "condition")
+    (link,) = [
+        link
+        for link in knowledge.links(knowledge.catalog.get("S63.231A"))
+        if link.document.title == "Dislocations"
+    ]
+    assert '"Subluxation - see also Dislocation"' in link.evidence
+    assert "Fractures" not in linked(knowledge, "S39.840A")
+    assert "Dislocations" not in linked(knowledge, "M99.11")

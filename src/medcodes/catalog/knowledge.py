@@ -35,6 +35,17 @@ log = logging.getLogger(__name__)
 META_KEY = "knowledge"
 NO_KNOWLEDGE = "none: the sources folder has no knowledge/ folder"
 SITE_AXES = ("Body Part", "Body Region", "Treatment Site")
+# The ICD-10-PCS Body Part Key for muscles, tendons, bursae and ligaments, bones and joints
+# (body systems 0K-0S): the anatomical terms each body part value includes ("Anterior cruciate
+# ligament (ACL)" in Knee Bursa and Ligament, "Interphalangeal (IP) joint" in Finger Phalangeal
+# Joint), the names injury titles give a site by. Other systems' terms are left out: "Corpus
+# cavernosum" would make "Fracture of corpus cavernosum penis" a broken bone.
+_BODY_PART_KEY_SQL = """
+    SELECT k.includes FROM pcs_terms k WHERE k.section = '0' AND k.position = 4 AND EXISTS (
+        SELECT 1 FROM pcs_axis_values v JOIN codes t ON t.id = v.table_id
+        WHERE v.position = 4 AND v.label = k.term
+        AND substr(t.code, 1, 2) IN ('0K', '0L', '0M', '0N', '0P', '0Q', '0R', '0S'))
+"""
 
 
 class KnowledgeStep:
@@ -130,6 +141,7 @@ def build_linker(conn: sqlite3.Connection, documents: list[Document]) -> Linker:
             "SELECT DISTINCT term FROM terms WHERE source = 'neoplasm-index' "
             "AND term LIKE 'Neoplasm, neoplastic, %'"
         )]
+        + [line for row in conn.execute(_BODY_PART_KEY_SQL) for line in row[0].splitlines()]
     )  # fmt: skip
     conditions = ConditionIndex(
         nodes,

@@ -54,6 +54,10 @@ DIRECTIONS = frozenset({"anterior", "posterior", "lateral", "medial", "inferior"
 SITE_PREMODIFIERS = (
     SAFE_PREMODIFIERS | LATERALITY | DIRECTIONS | frozenset({"pathological", "stress"})
 )
+# Words of the ICD-10-PCS Body Part Key that say what or how, not where ("Distal humerus, involving
+# joint", "Neck of humerus (anatomical)(surgical)", "Deep transverse perineal muscle", "Mental
+# foramen"): after "of" in a code title they could change what is named.
+NOT_SITES = frozenset(words("involving surgical deep superficial mental"))
 CANCER_WORDS = frozenset({"cancer"})
 MALIGNANT_NEOPLASM = ("malignant", "neoplasm")
 # Too broad to anchor a link: the Neoplasms chapter holds benign tumours too.
@@ -98,6 +102,9 @@ class TitleReading:
 TITLE_READINGS: dict[tuple[str, ...], TitleReading] = {
     ("corrosion",): TitleReading(
         ("burn",), 'T20-T32 "Burns and corrosions" includes "chemical burn [corrosion]"'
+    ),
+    ("subluxation",): TitleReading(
+        ("dislocation",), 'the ICD-10-CM index: "Subluxation - see also Dislocation"'
     ),
     ("toxic", "effect"): TitleReading(
         ("poisoning",),
@@ -398,11 +405,12 @@ def _subsets(items: frozenset[str]) -> Iterator[frozenset[str]]:
 
 
 def site_vocabulary(labels: Iterable[str]) -> frozenset[str]:
-    """Words that name a body site: from ICD-10-PCS body-part values and the site headings of
-    the Table of Neoplasms (both official anatomy lists)."""
+    """Words that name a body site: from ICD-10-PCS body-part values, the terms its Body Part
+    Key files under them and the site headings of the Table of Neoplasms (official anatomy
+    lists), less the few words of the key that say what or how rather than where."""
     found: set[str] = set()
     for label in labels:
         found.update(words(label))
-    return frozenset(w for w in found if not w.isdigit() and w not in NEGATING_WORDS) | {
-        stem("bones")
-    }
+    return frozenset(
+        w for w in found if not w.isdigit() and w not in NEGATING_WORDS | NOT_SITES
+    ) | {stem("bones")}
