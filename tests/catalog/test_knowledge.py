@@ -384,3 +384,16 @@ def test_the_body_part_key_names_sites_and_a_subluxation_is_a_dislocation(
     assert '"Subluxation - see also Dislocation"' in link.evidence
     assert "Fractures" not in linked(knowledge, "S39.840A")
     assert "Dislocations" not in linked(knowledge, "M99.11")
+
+
+def test_a_name_may_say_the_site_first(knowledge: KnowledgeReader) -> None:
+    """ "Eyelid Disorders" is H02 "Other disorders of eyelid", "Back Injuries" "Unspecified
+    injury of lower back". Below S09 "Other and unspecified injuries of head" only the codes
+    still saying "head" are Head Injuries (skull and brain), not "Traumatic rupture of right
+    ear drum"; and a "Superficial injury of head" (a bruise, a blister) is a kind, not what
+    Head Injuries is about."""
+    assert "Eyelid Disorders" in linked(knowledge, "H02.401", "condition")  # ptosis
+    assert "Back Injuries" in linked(knowledge, "S39.92XA", "condition")
+    assert "Head Injuries" in linked(knowledge, "S09.8XXA", "condition")
+    assert "Head Injuries" not in linked(knowledge, "S09.21XA")
+    assert "Head Injuries" not in linked(knowledge, "S00.93XA")

@@ -40,7 +40,8 @@ from medcodes.catalog.knowledge_names import (
 )
 
 INDEX, TITLE, INCLUSION, SITE, CANCER = "index", "title", "inclusion", "site", "cancer"
-RULE_STRENGTH = {INDEX: 3, TITLE: 3, INCLUSION: 3, CANCER: 2, SITE: 1}
+SITE_FIRST = "site-first"
+RULE_STRENGTH = {INDEX: 3, TITLE: 3, INCLUSION: 3, CANCER: 2, SITE: 1, SITE_FIRST: 1}
 SITE_CONNECTORS = frozenset(
     {"including", "except", "level", "region", "part", "other", "multiple", "site", "and",
      "with", "upper", "lower", "specified", "unspecified", "rib", "limb", "at", "degree",
@@ -58,6 +59,8 @@ SITE_PREMODIFIERS = (
 # joint", "Neck of humerus (anatomical)(surgical)", "Deep transverse perineal muscle", "Mental
 # foramen"): after "of" in a code title they could change what is named.
 NOT_SITES = frozenset(words("involving surgical deep superficial mental"))
+# What a residual title says beyond its condition ("Other specified disorders of eyelid").
+RESIDUAL_WORDS = frozenset({"other", "specified"})
 CANCER_WORDS = frozenset({"cancer"})
 MALIGNANT_NEOPLASM = ("malignant", "neoplasm")
 # Too broad to anchor a link: the Neoplasms chapter holds benign tumours too.
@@ -300,11 +303,16 @@ class ConditionIndex:
             return
         for entry in self._heads.get(order[-1], ()):
             if name.words <= entry.head_set and entry.head_set - name.words <= SITE_PREMODIFIERS:
-                node = self.nodes[entry.node_id]
-                evidence = f'ICD-10-CM title of {node.code} "{node.title}" names it'
-                if entry.read_as:
-                    evidence += f" ({entry.read_as})"
-                yield Anchor(entry.node_id, SITE, name, evidence)
+                rule = SITE
+            elif _says_site_first(name.words, entry):
+                rule = SITE_FIRST
+            else:
+                continue
+            node = self.nodes[entry.node_id]
+            evidence = f'ICD-10-CM title of {node.code} "{node.title}" names it'
+            if entry.read_as:
+                evidence += f" ({entry.read_as})"
+            yield Anchor(entry.node_id, rule, name, evidence)
 
     def _cancer_anchors(self, name: Name) -> Iterator[Anchor]:
         site = {SITE_ADJECTIVES.get(w, w) for w in name.words - CANCER_WORDS}
@@ -328,7 +336,10 @@ class ConditionIndex:
         femoral epiphysis (nontraumatic)"). Through a title that names one condition rather than
         a class ("Myositis", not "Eating Disorders"), not a code that names another condition
         "not elsewhere classified": ICD files M60.2 "Foreign body granuloma of soft tissue, not
-        elsewhere classified" under M60 Myositis, but it is no myositis."""
+        elsewhere classified" under M60 Myositis, but it is no myositis. Through a title saying
+        the site after the condition, only codes still saying that site: "Traumatic rupture of
+        ear drum" is under S09 "Other and unspecified injuries of head", but Head Injuries is
+        about the skull and brain."""
         pending = list(self.children.get(code_id, ()))
         if not pending:  # most anchors are codes with nothing below
             return
@@ -336,6 +347,7 @@ class ConditionIndex:
         one_condition = rule == TITLE and not names_a_class(named.text)
         title = self.nodes[code_id].title
         header_words = set(essential_and_optional(title)[0])  # "(CRPS I)" need not be said
+        site = name & (set(words(title)) - set(_head_words(title)))
         allowed = name | set(words(title))
         stem = title.casefold().removesuffix(", unspecified")
         while pending:
@@ -349,10 +361,27 @@ class ConditionIndex:
                 continue
             if rule == INCLUSION and not header_words <= set(words(self.nodes[node_id].title)):
                 continue
+            if rule == SITE_FIRST and not site <= set(words(self.nodes[node_id].title)):
+                continue
             if one_condition and _another_condition(self.nodes[node_id].title, name):
                 continue
             yield node_id
             pending += self.children.get(node_id, ())
+
+
+def _says_site_first(name: frozenset[str], entry: _Head) -> bool:
+    """Whether a name is the title with its site said first: "Eyelid Disorders" is "Other
+    disorders of eyelid", "Back Injuries" "Unspecified injury of lower back". The title may
+    add only "other (specified)" before and a side or where on the site ("lower back") after;
+    a second site ("eyelid and orbit") is something else, and so is a kind: a "Superficial
+    injury of head" (a blister of the nose) is not what Head Injuries is about."""
+    site = name - entry.head_set
+    return (
+        bool(site)
+        and entry.head_set - name <= RESIDUAL_WORDS
+        and site <= entry.complement
+        and entry.complement - name <= LATERALITY | SITE_CONNECTORS
+    )
 
 
 def _another_condition(title: str, name: frozenset[str]) -> bool:
