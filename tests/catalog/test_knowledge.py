@@ -397,3 +397,13 @@ def test_a_name_may_say_the_site_first(knowledge: KnowledgeReader) -> None:
     assert "Head Injuries" in linked(knowledge, "S09.8XXA", "condition")
     assert "Head Injuries" not in linked(knowledge, "S09.21XA")
     assert "Head Injuries" not in linked(knowledge, "S00.93XA")
+
+
+def test_a_diffuse_or_focal_brain_injury_is_a_traumatic_brain_injury(
+    knowledge: KnowledgeReader,
+) -> None:
+    """S06.2 "Diffuse traumatic brain injury" and S06.3 "Focal traumatic brain injury" say
+    where the injury is; a concussion keeps its own topic and does not take TBI's."""
+    assert linked(knowledge, "S06.2X1A", "condition")[0] == "Traumatic Brain Injury"
+    assert linked(knowledge, "S06.301A", "condition")[0] == "Traumatic Brain Injury"
+    assert linked(knowledge, "S06.0X1A", "condition") == ["Concussion"]

@@ -51,9 +51,13 @@ SITE_CONNECTORS = frozenset(
 # Where in a joint or organ, not what: "Anterior dislocation of left radial head" is a
 # dislocation.
 DIRECTIONS = frozenset({"anterior", "posterior", "lateral", "medial", "inferior", "superior"})
-# "Pathological fracture" and "stress fracture" are fractures (of a weakened or overused bone).
+# "Pathological fracture" and "stress fracture" are fractures (of a weakened or overused bone);
+# a diffuse or focal traumatic brain injury is one, widespread or in one place.
 SITE_PREMODIFIERS = (
-    SAFE_PREMODIFIERS | LATERALITY | DIRECTIONS | frozenset({"pathological", "stress"})
+    SAFE_PREMODIFIERS
+    | LATERALITY
+    | DIRECTIONS
+    | frozenset({"pathological", "stress", "diffuse", "focal"})
 )
 # Words of the ICD-10-PCS Body Part Key that say what or how, not where ("Distal humerus, involving
 # joint", "Neck of humerus (anatomical)(surgical)", "Deep transverse perineal muscle", "Mental
