@@ -407,3 +407,15 @@ def test_a_diffuse_or_focal_brain_injury_is_a_traumatic_brain_injury(
     assert linked(knowledge, "S06.2X1A", "condition")[0] == "Traumatic Brain Injury"
     assert linked(knowledge, "S06.301A", "condition")[0] == "Traumatic Brain Injury"
     assert linked(knowledge, "S06.0X1A", "condition") == ["Concussion"]
+
+
+def test_an_endoscopic_approach_is_an_endoscopy(knowledge: KnowledgeReader) -> None:
+    """Both endoscopic approaches enter "to reach and visualize the site of the procedure"
+    (ICD-10-PCS definitions): MedlinePlus Endoscopy, after a topic naming the procedure itself.
+    Open approach and "With Percutaneous Endoscopic Assistance" (an aid) are no endoscopy."""
+    assert linked(knowledge, "0DJ08ZZ", "procedure") == ["Endoscopy"]
+    assert linked(knowledge, "0DB68ZX", "procedure") == ["Biopsy", "Endoscopy"]
+    assert linked(knowledge, "0DJD8ZZ", "procedure") == ["Colonoscopy", "Endoscopy"]
+    assert "Endoscopy" in linked(knowledge, "0SJC4ZZ", "procedure")  # knee joint, arthroscopy
+    assert "Endoscopy" not in linked(knowledge, "0DB60ZX")
+    assert "Endoscopy" not in linked(knowledge, "0UT9FZZ")

@@ -25,6 +25,7 @@ from medcodes.catalog.knowledge_names import Name, document_names, words
 from medcodes.catalog.knowledge_procedures import (
     HCPCS_DESCRIPTOR,
     PCS_INDEX,
+    PROCEDURE_RULE_STRENGTH,
     ProcedureAnchor,
     ProcedureIndex,
     hcpcs_kind,
@@ -68,6 +69,8 @@ INDICATION_QUALIFIERS = frozenset(
         "previously treated untreated aggressive certain some types"
     )
 )
+
+LINK_RULE_STRENGTH = RULE_STRENGTH | PROCEDURE_RULE_STRENGTH
 
 
 @dataclass(frozen=True, slots=True)
@@ -291,7 +294,7 @@ def rank_key(
         SOURCE_ORDER[document.source],
         -said,
         len(named) - said,
-        -RULE_STRENGTH.get(link.rule, 2),
+        -LINK_RULE_STRENGTH.get(link.rule, 2),
     )
 
 
