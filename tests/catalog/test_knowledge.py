@@ -419,3 +419,20 @@ def test_an_endoscopic_approach_is_an_endoscopy(knowledge: KnowledgeReader) -> N
     assert "Endoscopy" in linked(knowledge, "0SJC4ZZ", "procedure")  # knee joint, arthroscopy
     assert "Endoscopy" not in linked(knowledge, "0DB60ZX")
     assert "Endoscopy" not in linked(knowledge, "0UT9FZZ")
+
+
+def test_an_other_title_is_its_condition_below_only_where_it_is_said(
+    knowledge: KnowledgeReader,
+) -> None:
+    """M06 "Other rheumatoid arthritis" is rheumatoid arthritis, and so is M06.0 "Rheumatoid
+    arthritis without rheumatoid factor"; but ICD also files adult-onset Still's disease and
+    "Inflammatory polyarthropathy" there, and the block "Other joint disorders (M20-M25)"
+    holds "Unequal limb length". MedlinePlus Nutritional Support's other name
+    "Hyperalimentation" is feeding; ICD-10-CM's is overeating (R63.2 Polyphagia)."""
+    assert linked(knowledge, "M06.00", "condition")[0] == "Rheumatoid Arthritis"
+    assert "Anemia" in linked(knowledge, "D64.4", "condition")
+    assert "Rheumatoid Arthritis" not in linked(knowledge, "M06.1")
+    assert "Rheumatoid Arthritis" not in linked(knowledge, "M06.4")
+    assert "Joint Disorders" not in linked(knowledge, "M21.751")
+    assert "Nutritional Support" not in linked(knowledge, "R63.2")
+    assert "Nutritional Support" not in linked(knowledge, "E67.8")

@@ -40,8 +40,8 @@ from medcodes.catalog.knowledge_names import (
 )
 
 INDEX, TITLE, INCLUSION, SITE, CANCER = "index", "title", "inclusion", "site", "cancer"
-SITE_FIRST = "site-first"
-RULE_STRENGTH = {INDEX: 3, TITLE: 3, INCLUSION: 3, CANCER: 2, SITE: 1, SITE_FIRST: 1}
+SITE_FIRST, RESIDUAL = "site-first", "residual"
+RULE_STRENGTH = {INDEX: 3, TITLE: 3, INCLUSION: 3, RESIDUAL: 2, CANCER: 2, SITE: 1, SITE_FIRST: 1}
 SITE_CONNECTORS = frozenset(
     {"including", "except", "level", "region", "part", "other", "multiple", "site", "and",
      "with", "upper", "lower", "specified", "unspecified", "rib", "limb", "at", "degree",
@@ -65,6 +65,7 @@ SITE_PREMODIFIERS = (
 NOT_SITES = frozenset(words("involving surgical deep superficial mental"))
 # What a residual title says beyond its condition ("Other specified disorders of eyelid").
 RESIDUAL_WORDS = frozenset({"other", "specified"})
+RESIDUAL_SAYINGS = (frozenset({"other"}), RESIDUAL_WORDS)
 CANCER_WORDS = frozenset({"cancer"})
 MALIGNANT_NEOPLASM = ("malignant", "neoplasm")
 # Too broad to anchor a link: the Neoplasms chapter holds benign tumours too.
@@ -292,6 +293,7 @@ class ConditionIndex:
                     yield Anchor(code_id, INDEX, name, evidence)
 
     def _title_anchors(self, name: Name) -> Iterator[Anchor]:
+        yield from self._residual_anchors(name)
         for title, code_id in self._titles.get(name.words, ()):
             code = self.nodes[code_id].code
             node_title = self.nodes[code_id].title
@@ -300,6 +302,18 @@ class ConditionIndex:
             else:
                 evidence = f'ICD-10-CM inclusion term "{title}" of {code} says the same'
                 yield Anchor(code_id, INCLUSION, name, evidence)
+
+    def _residual_anchors(self, name: Name) -> Iterator[Anchor]:
+        """Titles that are the name and "other (specified)": D64 "Other anemias", E13 "Other
+        specified diabetes mellitus" hold kinds of the condition coded nowhere else (an
+        inclusion term of such a code is left to the inclusion rule). Not a block ("Other
+        joint disorders (M20-M25)" gathers acquired deformities of limbs too)."""
+        for extra in RESIDUAL_SAYINGS:
+            for title, code_id in self._titles.get(name.words | extra, ()):
+                node = self.nodes[code_id]
+                if title == node.title and "-" not in node.code:
+                    evidence = f'ICD-10-CM title of {node.code} "{title}" says it, with "other"'
+                    yield Anchor(code_id, RESIDUAL, name, evidence)
 
     def _site_anchors(self, name: Name) -> Iterator[Anchor]:
         order = name.order
@@ -348,7 +362,7 @@ class ConditionIndex:
         if not pending:  # most anchors are codes with nothing below
             return
         name = named.words
-        one_condition = rule == TITLE and not names_a_class(named.text)
+        one_condition = rule in (TITLE, RESIDUAL) and not names_a_class(named.text)
         title = self.nodes[code_id].title
         header_words = set(essential_and_optional(title)[0])  # "(CRPS I)" need not be said
         site = name & (set(words(title)) - set(_head_words(title)))
@@ -366,6 +380,8 @@ class ConditionIndex:
             if rule == INCLUSION and not header_words <= set(words(self.nodes[node_id].title)):
                 continue
             if rule == SITE_FIRST and not site <= set(words(self.nodes[node_id].title)):
+                continue
+            if rule == RESIDUAL and not name <= set(words(self.nodes[node_id].title)):
                 continue
             if one_condition and _another_condition(self.nodes[node_id].title, name):
                 continue

@@ -57,6 +57,11 @@ DEVICE_WORDS = frozenset({"aid", "implant", "device", "prosthesis", "wheelchair"
 # A topic about a vaccine is not about the disease it prevents, nor about anything else its
 # also-called name "Shots" says (ICD-10-CM's "Shot NOS" is a gunshot).
 VACCINE_WORDS = frozenset({"vaccine", "vaccination", "immunization"})
+# Names a topic uses in another sense than ICD-10-CM does: MedlinePlus Nutritional Support
+# calls feeding by tube or vein "hyperalimentation"; to ICD-10-CM it is eating or taking too
+# much (R63.2 Polyphagia includes "Hyperalimentation NOS"; E67 "Other hyperalimentation" holds
+# hypervitaminosis A and D).
+OTHER_SENSE_NAMES = frozenset({frozenset(words("hyperalimentation"))})
 # Which publisher speaks first on a code when several link to it (newest and most specific).
 SOURCE_ORDER = {MEDLINEPLUS: 0, NCI_PDQ: 1, MEDLINEPLUS_TESTS: 2, NCI_DRUG: 3, MEDQUAD: 4}
 # Words that narrow an approved use without changing the disease the code names:
@@ -120,7 +125,8 @@ class Linker:
 
     # --- conditions ---------------------------------------------------------------------
     def _condition_links(self, position: int, document: Document) -> Iterator[Link]:
-        anchors = _first_tier(document_names(document), self.conditions.anchors)
+        names = [n for n in document_names(document) if n.words not in OTHER_SENSE_NAMES]
+        anchors = _first_tier(names, self.conditions.anchors)
         yield from self._spread(position, CONDITION, anchors)
 
     def _spread(
