@@ -436,3 +436,13 @@ def test_an_other_title_is_its_condition_below_only_where_it_is_said(
     assert "Joint Disorders" not in linked(knowledge, "M21.751")
     assert "Nutritional Support" not in linked(knowledge, "R63.2")
     assert "Nutritional Support" not in linked(knowledge, "E67.8")
+
+
+def test_a_chronic_condition_at_a_site_is_that_condition(knowledge: KnowledgeReader) -> None:
+    """ "Chronic respiratory failure with hypoxia" is respiratory failure, "Chronic gout,
+    unspecified, with tophus" gout; chronic bronchitis keeps its own topic, never Acute
+    Bronchitis (whose other name "Bronchitis" says less than its title)."""
+    assert "Respiratory Failure" in linked(knowledge, "J96.11", "condition")
+    assert "Gout" in linked(knowledge, "M1A.9XX1", "condition")
+    assert linked(knowledge, "J42", "condition")[0] == "Chronic Bronchitis"
+    assert "Acute Bronchitis" not in linked(knowledge, "J42")

@@ -52,12 +52,13 @@ SITE_CONNECTORS = frozenset(
 # dislocation.
 DIRECTIONS = frozenset({"anterior", "posterior", "lateral", "medial", "inferior", "superior"})
 # "Pathological fracture" and "stress fracture" are fractures (of a weakened or overused bone);
-# a diffuse or focal traumatic brain injury is one, widespread or in one place.
+# a diffuse or focal traumatic brain injury is one, widespread or in one place; chronic gout or
+# gastritis is gout or gastritis that lasts.
 SITE_PREMODIFIERS = (
     SAFE_PREMODIFIERS
     | LATERALITY
     | DIRECTIONS
-    | frozenset({"pathological", "stress", "diffuse", "focal"})
+    | frozenset({"pathological", "stress", "diffuse", "focal", "chronic"})
 )
 # Words of the ICD-10-PCS Body Part Key that say what or how, not where ("Distal humerus, involving
 # joint", "Neck of humerus (anatomical)(surgical)", "Deep transverse perineal muscle", "Mental
