@@ -446,3 +446,14 @@ def test_a_chronic_condition_at_a_site_is_that_condition(knowledge: KnowledgeRea
     assert "Gout" in linked(knowledge, "M1A.9XX1", "condition")
     assert linked(knowledge, "J42", "condition")[0] == "Chronic Bronchitis"
     assert "Acute Bronchitis" not in linked(knowledge, "J42")
+
+
+def test_premodifiers_that_say_how_or_how_long(knowledge: KnowledgeReader) -> None:
+    """An idiopathic chronic gout is gout, a recurrent dislocation a dislocation, a crushing
+    injury an injury. A non-pressure ulcer is no pressure sore, and ICD's intentional
+    self-harm (suicide attempts included) is not MedlinePlus Self-Harm (self-injury)."""
+    assert "Gout" in linked(knowledge, "M1A.011", "condition")
+    assert "Dislocations" in linked(knowledge, "M24.411", "condition")
+    assert "Wounds and Injuries" in linked(knowledge, "S67.21XA", "condition")
+    assert "Pressure Sores" not in linked(knowledge, "L97.111")
+    assert "Self-Harm" not in linked(knowledge, "X78.0XXA")

@@ -51,15 +51,19 @@ SITE_CONNECTORS = frozenset(
 # Where in a joint or organ, not what: "Anterior dislocation of left radial head" is a
 # dislocation.
 DIRECTIONS = frozenset({"anterior", "posterior", "lateral", "medial", "inferior", "superior"})
-# "Pathological fracture" and "stress fracture" are fractures (of a weakened or overused bone);
-# a diffuse or focal traumatic brain injury is one, widespread or in one place; chronic gout or
-# gastritis is gout or gastritis that lasts.
-SITE_PREMODIFIERS = (
-    SAFE_PREMODIFIERS
-    | LATERALITY
-    | DIRECTIONS
-    | frozenset({"pathological", "stress", "diffuse", "focal", "chronic"})
-)
+# Premodifiers that say how, how long, how often or from what, never another condition:
+# "Pathological", "stress" and "fatigue" fractures are fractures (of a weakened or overused
+# bone); a "diffuse" or "focal" traumatic brain injury is one, widespread or in one place;
+# "chronic", "recurrent" and "idiopathic" (cause unknown) gout, dislocation or pancreatitis
+# are those; a "crushing" injury is an injury; "calcific" tendinitis, "infective" bursitis,
+# "suppurative" otitis media, a "cutaneous" abscess and "(non)exudative" (wet or dry)
+# macular degeneration say its kind. Not "intentional": ICD's intentional self-harm includes
+# suicide attempts, MedlinePlus Self-Harm is self-injury that usually is not.
+SITE_PREMODIFIERS = SAFE_PREMODIFIERS | LATERALITY | DIRECTIONS | frozenset(
+    {"pathological", "stress", "fatigue", "diffuse", "focal", "chronic", "recurrent",
+     "idiopathic", "crushing", "calcific", "infective", "suppurative", "cutaneous", "exudative",
+     "nonexudative"}
+)  # fmt: skip
 # Words of the ICD-10-PCS Body Part Key that say what or how, not where ("Distal humerus, involving
 # joint", "Neck of humerus (anatomical)(surgical)", "Deep transverse perineal muscle", "Mental
 # foramen"): after "of" in a code title they could change what is named.
