@@ -457,3 +457,16 @@ def test_premodifiers_that_say_how_or_how_long(knowledge: KnowledgeReader) -> No
     assert "Wounds and Injuries" in linked(knowledge, "S67.21XA", "condition")
     assert "Pressure Sores" not in linked(knowledge, "L97.111")
     assert "Self-Harm" not in linked(knowledge, "X78.0XXA")
+
+
+def test_a_traumatic_rupture_of_a_ligament_is_a_sprain(knowledge: KnowledgeReader) -> None:
+    """The ICD-10-CM index: "Rupture, traumatic, ligament - see also Sprain" (a sprain is a
+    stretched or torn ligament); a traumatic rupture of the ear drum is no sprain."""
+    (link,) = [
+        link
+        for link in knowledge.links(knowledge.catalog.get("S53.21XA"))
+        if link.document.title == "Sprains and Strains"
+    ]
+    assert '"Rupture, traumatic, ligament - see also Sprain"' in link.evidence
+    assert "Sprains and Strains" in linked(knowledge, "S63.411A", "condition")
+    assert "Sprains and Strains" not in linked(knowledge, "S09.21XA")

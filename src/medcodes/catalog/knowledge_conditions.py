@@ -110,6 +110,7 @@ class TitleReading:
     reads_as: tuple[str, ...]
     why: str
     names_a_substance: bool = False
+    only_of: frozenset[str] = frozenset()  # words what follows the head must say
 
 
 TITLE_READINGS: dict[tuple[str, ...], TitleReading] = {
@@ -118,6 +119,11 @@ TITLE_READINGS: dict[tuple[str, ...], TitleReading] = {
     ),
     ("subluxation",): TitleReading(
         ("dislocation",), 'the ICD-10-CM index: "Subluxation - see also Dislocation"'
+    ),
+    ("traumatic", "rupture"): TitleReading(
+        ("sprain",),
+        'the ICD-10-CM index: "Rupture, traumatic, ligament - see also Sprain"',
+        only_of=frozenset({"ligament"}),
     ),
     ("toxic", "effect"): TitleReading(
         ("poisoning",),
@@ -253,7 +259,7 @@ class ConditionIndex:
         head, complement = words(lowered[:cut]), lowered[cut:]
         said = frozenset(words(complement))
         only_sites = said <= self.sites
-        reading = _reading(head)
+        reading = _reading(head, said)
         substance = reading is not None and reading[1].names_a_substance
         if splitter in (*SITE_SPLITTERS, SITE_COMMA) and not only_sites and not substance:
             return
@@ -422,10 +428,13 @@ def names_a_class(text: str) -> bool:
     return bool(found) and found[-1].endswith("s") and stem(found[-1]) != found[-1]
 
 
-def _reading(head: tuple[str, ...]) -> tuple[tuple[str, ...], TitleReading] | None:
-    """The head as a patient text would say it, if a title reading applies."""
+def _reading(
+    head: tuple[str, ...], said: frozenset[str]
+) -> tuple[tuple[str, ...], TitleReading] | None:
+    """The head as a patient text would say it, if a title reading applies (a traumatic
+    rupture is a sprain only of a ligament: "Traumatic rupture of ear drum" is none)."""
     for said_so, reading in TITLE_READINGS.items():
-        if head[-len(said_so) :] == said_so:
+        if head[-len(said_so) :] == said_so and reading.only_of <= said:
             return (*head[: -len(said_so)], *reading.reads_as), reading
     return None
 
