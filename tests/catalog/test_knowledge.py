@@ -470,3 +470,15 @@ def test_a_traumatic_rupture_of_a_ligament_is_a_sprain(knowledge: KnowledgeReade
     assert '"Rupture, traumatic, ligament - see also Sprain"' in link.evidence
     assert "Sprains and Strains" in linked(knowledge, "S63.411A", "condition")
     assert "Sprains and Strains" not in linked(knowledge, "S09.21XA")
+
+
+def test_a_head_may_say_a_reading_beside_the_name(knowledge: KnowledgeReader) -> None:
+    """S23.11 "Subluxation and dislocation of T1/T2 thoracic vertebra" is a dislocation twice
+    over (the index: "Subluxation - see also Dislocation"); its codes take Dislocations."""
+    (link,) = [
+        link
+        for link in knowledge.links(knowledge.catalog.get("S23.111A"))
+        if link.document.title == "Dislocations"
+    ]
+    assert '"Subluxation - see also Dislocation"' in link.evidence
+    assert "Dislocations" not in linked(knowledge, "M99.11")

@@ -137,6 +137,12 @@ TITLE_READINGS: dict[tuple[str, ...], TitleReading] = {
         names_a_substance=True,
     ),
 }
+# One-word readings a head may also say beside the name ("Burn and corrosion of ...").
+WORD_READINGS = {
+    said_so[0]: reading
+    for said_so, reading in TITLE_READINGS.items()
+    if len(said_so) == 1 and len(reading.reads_as) == 1 and not reading.only_of
+}
 OPEN_SPLITTERS = (" by ", " from ", " on ", " into ", " against ", " in ", " with ", " without ")
 BLOCKING_SPLITTERS = (" due to ", " following ", " complicating ", " associated with ")
 
@@ -331,16 +337,19 @@ class ConditionIndex:
         if not order:
             return
         for entry in self._heads.get(order[-1], ()):
-            if name.words <= entry.head_set and entry.head_set - name.words <= SITE_PREMODIFIERS:
+            co_heads = _co_heads_read_as(name.words, entry.head_set - name.words)
+            extra = entry.head_set - name.words - co_heads.keys()
+            if name.words <= entry.head_set and extra <= SITE_PREMODIFIERS:
                 rule = SITE
             elif _says_site_first(name.words, entry):
-                rule = SITE_FIRST
+                rule, co_heads = SITE_FIRST, {}
             else:
                 continue
             node = self.nodes[entry.node_id]
             evidence = f'ICD-10-CM title of {node.code} "{node.title}" names it'
-            if entry.read_as:
-                evidence += f" ({entry.read_as})"
+            for why in (entry.read_as, *co_heads.values()):
+                if why:
+                    evidence += f" ({why})"
             yield Anchor(entry.node_id, rule, name, evidence)
 
     def _cancer_anchors(self, name: Name) -> Iterator[Anchor]:
@@ -426,6 +435,16 @@ def names_a_class(text: str) -> bool:
     rather than one condition ("Myositis", "Asthma")."""
     found = re.findall(r"[a-z]+", text.casefold())
     return bool(found) and found[-1].endswith("s") and stem(found[-1]) != found[-1]
+
+
+def _co_heads_read_as(name: frozenset[str], extra: frozenset[str]) -> dict[str, str]:
+    """Words of a head that a title reading makes the name's own ("Subluxation and
+    dislocation of thoracic vertebra" is a dislocation twice over), with why."""
+    return {
+        word: reading.why
+        for word in extra
+        if (reading := WORD_READINGS.get(word)) is not None and reading.reads_as[0] in name
+    }
 
 
 def _reading(
