@@ -365,3 +365,120 @@ def test_a_residual_code_of_another_condition_is_not_its_headers_condition(
 def test_a_direction_says_where_not_what(knowledge: KnowledgeReader) -> None:
     """ "Anterior dislocation of left humerus" is a dislocation at a site."""
     assert "Dislocations" in linked(knowledge, "S43.015A", "condition")
+
+
+def test_the_body_part_key_names_sites_and_a_subluxation_is_a_dislocation(
+    knowledge: KnowledgeReader,
+) -> None:
+    """The ICD-10-PCS Body Part Key files "Interphalangeal (IP) joint" and "Anterior cruciate
+    ligament (ACL)" under its body parts: sites. The ICD-10-CM index says "Subluxation - see
+    also Dislocation". "Fracture of corpus cavernosum penis" is no broken bone, and the
+    chiropractic "Subluxation complex (vertebral)" no dislocation."""
+    assert "Dislocations" in linked(knowledge, "S63.281A", "condition")
+    assert "Sprains and Strains" in linked(knowledge, "S83.512A", "condition")
+    (link,) = [
+        link
+        for link in knowledge.links(knowledge.catalog.get("S63.231A"))
+        if link.document.title == "Dislocations"
+    ]
+    assert '"Subluxation - see also Dislocation"' in link.evidence
+    assert "Fractures" not in linked(knowledge, "S39.840A")
+    assert "Dislocations" not in linked(knowledge, "M99.11")
+
+
+def test_a_name_may_say_the_site_first(knowledge: KnowledgeReader) -> None:
+    """ "Eyelid Disorders" is H02 "Other disorders of eyelid", "Back Injuries" "Unspecified
+    injury of lower back". Below S09 "Other and unspecified injuries of head" only the codes
+    still saying "head" are Head Injuries (skull and brain), not "Traumatic rupture of right
+    ear drum"; and a "Superficial injury of head" (a bruise, a blister) is a kind, not what
+    Head Injuries is about."""
+    assert "Eyelid Disorders" in linked(knowledge, "H02.401", "condition")  # ptosis
+    assert "Back Injuries" in linked(knowledge, "S39.92XA", "condition")
+    assert "Head Injuries" in linked(knowledge, "S09.8XXA", "condition")
+    assert "Head Injuries" not in linked(knowledge, "S09.21XA")
+    assert "Head Injuries" not in linked(knowledge, "S00.93XA")
+
+
+def test_a_diffuse_or_focal_brain_injury_is_a_traumatic_brain_injury(
+    knowledge: KnowledgeReader,
+) -> None:
+    """S06.2 "Diffuse traumatic brain injury" and S06.3 "Focal traumatic brain injury" say
+    where the injury is; a concussion keeps its own topic and does not take TBI's."""
+    assert linked(knowledge, "S06.2X1A", "condition")[0] == "Traumatic Brain Injury"
+    assert linked(knowledge, "S06.301A", "condition")[0] == "Traumatic Brain Injury"
+    assert linked(knowledge, "S06.0X1A", "condition") == ["Concussion"]
+
+
+def test_an_endoscopic_approach_is_an_endoscopy(knowledge: KnowledgeReader) -> None:
+    """Both endoscopic approaches enter "to reach and visualize the site of the procedure"
+    (ICD-10-PCS definitions): MedlinePlus Endoscopy, after a topic naming the procedure itself.
+    Open approach and "With Percutaneous Endoscopic Assistance" (an aid) are no endoscopy."""
+    assert linked(knowledge, "0DJ08ZZ", "procedure") == ["Endoscopy"]
+    assert linked(knowledge, "0DB68ZX", "procedure") == ["Biopsy", "Endoscopy"]
+    assert linked(knowledge, "0DJD8ZZ", "procedure") == ["Colonoscopy", "Endoscopy"]
+    assert "Endoscopy" in linked(knowledge, "0SJC4ZZ", "procedure")  # knee joint, arthroscopy
+    assert "Endoscopy" not in linked(knowledge, "0DB60ZX")
+    assert "Endoscopy" not in linked(knowledge, "0UT9FZZ")
+
+
+def test_an_other_title_is_its_condition_below_only_where_it_is_said(
+    knowledge: KnowledgeReader,
+) -> None:
+    """M06 "Other rheumatoid arthritis" is rheumatoid arthritis, and so is M06.0 "Rheumatoid
+    arthritis without rheumatoid factor"; but ICD also files adult-onset Still's disease and
+    "Inflammatory polyarthropathy" there, and the block "Other joint disorders (M20-M25)"
+    holds "Unequal limb length". MedlinePlus Nutritional Support's other name
+    "Hyperalimentation" is feeding; ICD-10-CM's is overeating (R63.2 Polyphagia)."""
+    assert linked(knowledge, "M06.00", "condition")[0] == "Rheumatoid Arthritis"
+    assert "Anemia" in linked(knowledge, "D64.4", "condition")
+    assert "Rheumatoid Arthritis" not in linked(knowledge, "M06.1")
+    assert "Rheumatoid Arthritis" not in linked(knowledge, "M06.4")
+    assert "Joint Disorders" not in linked(knowledge, "M21.751")
+    assert "Nutritional Support" not in linked(knowledge, "R63.2")
+    assert "Nutritional Support" not in linked(knowledge, "E67.8")
+
+
+def test_a_chronic_condition_at_a_site_is_that_condition(knowledge: KnowledgeReader) -> None:
+    """ "Chronic respiratory failure with hypoxia" is respiratory failure, "Chronic gout,
+    unspecified, with tophus" gout; chronic bronchitis keeps its own topic, never Acute
+    Bronchitis (whose other name "Bronchitis" says less than its title)."""
+    assert "Respiratory Failure" in linked(knowledge, "J96.11", "condition")
+    assert "Gout" in linked(knowledge, "M1A.9XX1", "condition")
+    assert linked(knowledge, "J42", "condition")[0] == "Chronic Bronchitis"
+    assert "Acute Bronchitis" not in linked(knowledge, "J42")
+
+
+def test_premodifiers_that_say_how_or_how_long(knowledge: KnowledgeReader) -> None:
+    """An idiopathic chronic gout is gout, a recurrent dislocation a dislocation, a crushing
+    injury an injury. A non-pressure ulcer is no pressure sore, and ICD's intentional
+    self-harm (suicide attempts included) is not MedlinePlus Self-Harm (self-injury)."""
+    assert "Gout" in linked(knowledge, "M1A.011", "condition")
+    assert "Dislocations" in linked(knowledge, "M24.411", "condition")
+    assert "Wounds and Injuries" in linked(knowledge, "S67.21XA", "condition")
+    assert "Pressure Sores" not in linked(knowledge, "L97.111")
+    assert "Self-Harm" not in linked(knowledge, "X78.0XXA")
+
+
+def test_a_traumatic_rupture_of_a_ligament_is_a_sprain(knowledge: KnowledgeReader) -> None:
+    """The ICD-10-CM index: "Rupture, traumatic, ligament - see also Sprain" (a sprain is a
+    stretched or torn ligament); a traumatic rupture of the ear drum is no sprain."""
+    (link,) = [
+        link
+        for link in knowledge.links(knowledge.catalog.get("S53.21XA"))
+        if link.document.title == "Sprains and Strains"
+    ]
+    assert '"Rupture, traumatic, ligament - see also Sprain"' in link.evidence
+    assert "Sprains and Strains" in linked(knowledge, "S63.411A", "condition")
+    assert "Sprains and Strains" not in linked(knowledge, "S09.21XA")
+
+
+def test_a_head_may_say_a_reading_beside_the_name(knowledge: KnowledgeReader) -> None:
+    """S23.11 "Subluxation and dislocation of T1/T2 thoracic vertebra" is a dislocation twice
+    over (the index: "Subluxation - see also Dislocation"); its codes take Dislocations."""
+    (link,) = [
+        link
+        for link in knowledge.links(knowledge.catalog.get("S23.111A"))
+        if link.document.title == "Dislocations"
+    ]
+    assert '"Subluxation - see also Dislocation"' in link.evidence
+    assert "Dislocations" not in linked(knowledge, "M99.11")

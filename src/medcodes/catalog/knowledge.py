@@ -24,7 +24,11 @@ from medcodes.catalog.knowledge_conditions import ConditionIndex, Node, site_voc
 from medcodes.catalog.knowledge_drugs import DrugCode, DrugIndex, DrugPage
 from medcodes.catalog.knowledge_links import Link, Linker, rank_key
 from medcodes.catalog.knowledge_names import words
-from medcodes.catalog.knowledge_procedures import PCS_NAMING_AXES, ProcedureIndex
+from medcodes.catalog.knowledge_procedures import (
+    PCS_APPROACH_POSITION,
+    PCS_NAMING_AXES,
+    ProcedureIndex,
+)
 from medcodes.catalog.rows import Loaded, ManifestRow
 from medcodes.sources.knowledge.corpus import FOLDER, knowledge_root, read_corpus
 from medcodes.sources.knowledge.model import Collection, Corpus, Document
@@ -35,6 +39,17 @@ log = logging.getLogger(__name__)
 META_KEY = "knowledge"
 NO_KNOWLEDGE = "none: the sources folder has no knowledge/ folder"
 SITE_AXES = ("Body Part", "Body Region", "Treatment Site")
+# The ICD-10-PCS Body Part Key for muscles, tendons, bursae and ligaments, bones and joints
+# (body systems 0K-0S): the anatomical terms each body part value includes ("Anterior cruciate
+# ligament (ACL)" in Knee Bursa and Ligament, "Interphalangeal (IP) joint" in Finger Phalangeal
+# Joint), the names injury titles give a site by. Other systems' terms are left out: "Corpus
+# cavernosum" would make "Fracture of corpus cavernosum penis" a broken bone.
+_BODY_PART_KEY_SQL = """
+    SELECT k.includes FROM pcs_terms k WHERE k.section = '0' AND k.position = 4 AND EXISTS (
+        SELECT 1 FROM pcs_axis_values v JOIN codes t ON t.id = v.table_id
+        WHERE v.position = 4 AND v.label = k.term
+        AND substr(t.code, 1, 2) IN ('0K', '0L', '0M', '0N', '0P', '0Q', '0R', '0S'))
+"""
 
 
 class KnowledgeStep:
@@ -130,6 +145,7 @@ def build_linker(conn: sqlite3.Connection, documents: list[Document]) -> Linker:
             "SELECT DISTINCT term FROM terms WHERE source = 'neoplasm-index' "
             "AND term LIKE 'Neoplasm, neoplastic, %'"
         )]
+        + [line for row in conn.execute(_BODY_PART_KEY_SQL) for line in row[0].splitlines()]
     )  # fmt: skip
     conditions = ConditionIndex(
         nodes,
@@ -151,6 +167,11 @@ def build_linker(conn: sqlite3.Connection, documents: list[Document]) -> Linker:
             f"WHERE v.position IN ({_marks(PCS_NAMING_AXES)}) "
             "AND v.char = substr(t.code, v.position, 1)",
             PCS_NAMING_AXES,
+        ),
+        conn.execute(
+            "SELECT t.code, v.char, v.label FROM pcs_axis_values v "
+            "JOIN codes t ON t.id = v.table_id WHERE v.position = ?",
+            (PCS_APPROACH_POSITION,),
         ),
     )
     pages = [DrugPage(d.title, d.brands) for d in documents if d.source == NCI_DRUG]

@@ -40,7 +40,8 @@ from medcodes.catalog.knowledge_names import (
 )
 
 INDEX, TITLE, INCLUSION, SITE, CANCER = "index", "title", "inclusion", "site", "cancer"
-RULE_STRENGTH = {INDEX: 3, TITLE: 3, INCLUSION: 3, CANCER: 2, SITE: 1}
+SITE_FIRST, RESIDUAL = "site-first", "residual"
+RULE_STRENGTH = {INDEX: 3, TITLE: 3, INCLUSION: 3, RESIDUAL: 2, CANCER: 2, SITE: 1, SITE_FIRST: 1}
 SITE_CONNECTORS = frozenset(
     {"including", "except", "level", "region", "part", "other", "multiple", "site", "and",
      "with", "upper", "lower", "specified", "unspecified", "rib", "limb", "at", "degree",
@@ -50,10 +51,26 @@ SITE_CONNECTORS = frozenset(
 # Where in a joint or organ, not what: "Anterior dislocation of left radial head" is a
 # dislocation.
 DIRECTIONS = frozenset({"anterior", "posterior", "lateral", "medial", "inferior", "superior"})
-# "Pathological fracture" and "stress fracture" are fractures (of a weakened or overused bone).
-SITE_PREMODIFIERS = (
-    SAFE_PREMODIFIERS | LATERALITY | DIRECTIONS | frozenset({"pathological", "stress"})
-)
+# Premodifiers that say how, how long, how often or from what, never another condition:
+# "Pathological", "stress" and "fatigue" fractures are fractures (of a weakened or overused
+# bone); a "diffuse" or "focal" traumatic brain injury is one, widespread or in one place;
+# "chronic", "recurrent" and "idiopathic" (cause unknown) gout, dislocation or pancreatitis
+# are those; a "crushing" injury is an injury; "calcific" tendinitis, "infective" bursitis,
+# "suppurative" otitis media, a "cutaneous" abscess and "(non)exudative" (wet or dry)
+# macular degeneration say its kind. Not "intentional": ICD's intentional self-harm includes
+# suicide attempts, MedlinePlus Self-Harm is self-injury that usually is not.
+SITE_PREMODIFIERS = SAFE_PREMODIFIERS | LATERALITY | DIRECTIONS | frozenset(
+    {"pathological", "stress", "fatigue", "diffuse", "focal", "chronic", "recurrent",
+     "idiopathic", "crushing", "calcific", "infective", "suppurative", "cutaneous", "exudative",
+     "nonexudative"}
+)  # fmt: skip
+# Words of the ICD-10-PCS Body Part Key that say what or how, not where ("Distal humerus, involving
+# joint", "Neck of humerus (anatomical)(surgical)", "Deep transverse perineal muscle", "Mental
+# foramen"): after "of" in a code title they could change what is named.
+NOT_SITES = frozenset(words("involving surgical deep superficial mental"))
+# What a residual title says beyond its condition ("Other specified disorders of eyelid").
+RESIDUAL_WORDS = frozenset({"other", "specified"})
+RESIDUAL_SAYINGS = (frozenset({"other"}), RESIDUAL_WORDS)
 CANCER_WORDS = frozenset({"cancer"})
 MALIGNANT_NEOPLASM = ("malignant", "neoplasm")
 # Too broad to anchor a link: the Neoplasms chapter holds benign tumours too.
@@ -93,11 +110,20 @@ class TitleReading:
     reads_as: tuple[str, ...]
     why: str
     names_a_substance: bool = False
+    only_of: frozenset[str] = frozenset()  # words what follows the head must say
 
 
 TITLE_READINGS: dict[tuple[str, ...], TitleReading] = {
     ("corrosion",): TitleReading(
         ("burn",), 'T20-T32 "Burns and corrosions" includes "chemical burn [corrosion]"'
+    ),
+    ("subluxation",): TitleReading(
+        ("dislocation",), 'the ICD-10-CM index: "Subluxation - see also Dislocation"'
+    ),
+    ("traumatic", "rupture"): TitleReading(
+        ("sprain",),
+        'the ICD-10-CM index: "Rupture, traumatic, ligament - see also Sprain"',
+        only_of=frozenset({"ligament"}),
     ),
     ("toxic", "effect"): TitleReading(
         ("poisoning",),
@@ -110,6 +136,12 @@ TITLE_READINGS: dict[tuple[str, ...], TitleReading] = {
         " effect of a medicine (MedlinePlus Drug Reactions)",
         names_a_substance=True,
     ),
+}
+# One-word readings a head may also say beside the name ("Burn and corrosion of ...").
+WORD_READINGS = {
+    said_so[0]: reading
+    for said_so, reading in TITLE_READINGS.items()
+    if len(said_so) == 1 and len(reading.reads_as) == 1 and not reading.only_of
 }
 OPEN_SPLITTERS = (" by ", " from ", " on ", " into ", " against ", " in ", " with ", " without ")
 BLOCKING_SPLITTERS = (" due to ", " following ", " complicating ", " associated with ")
@@ -233,7 +265,7 @@ class ConditionIndex:
         head, complement = words(lowered[:cut]), lowered[cut:]
         said = frozenset(words(complement))
         only_sites = said <= self.sites
-        reading = _reading(head)
+        reading = _reading(head, said)
         substance = reading is not None and reading[1].names_a_substance
         if splitter in (*SITE_SPLITTERS, SITE_COMMA) and not only_sites and not substance:
             return
@@ -278,6 +310,7 @@ class ConditionIndex:
                     yield Anchor(code_id, INDEX, name, evidence)
 
     def _title_anchors(self, name: Name) -> Iterator[Anchor]:
+        yield from self._residual_anchors(name)
         for title, code_id in self._titles.get(name.words, ()):
             code = self.nodes[code_id].code
             node_title = self.nodes[code_id].title
@@ -287,17 +320,37 @@ class ConditionIndex:
                 evidence = f'ICD-10-CM inclusion term "{title}" of {code} says the same'
                 yield Anchor(code_id, INCLUSION, name, evidence)
 
+    def _residual_anchors(self, name: Name) -> Iterator[Anchor]:
+        """Titles that are the name and "other (specified)": D64 "Other anemias", E13 "Other
+        specified diabetes mellitus" hold kinds of the condition coded nowhere else (an
+        inclusion term of such a code is left to the inclusion rule). Not a block ("Other
+        joint disorders (M20-M25)" gathers acquired deformities of limbs too)."""
+        for extra in RESIDUAL_SAYINGS:
+            for title, code_id in self._titles.get(name.words | extra, ()):
+                node = self.nodes[code_id]
+                if title == node.title and "-" not in node.code:
+                    evidence = f'ICD-10-CM title of {node.code} "{title}" says it, with "other"'
+                    yield Anchor(code_id, RESIDUAL, name, evidence)
+
     def _site_anchors(self, name: Name) -> Iterator[Anchor]:
         order = name.order
         if not order:
             return
         for entry in self._heads.get(order[-1], ()):
-            if name.words <= entry.head_set and entry.head_set - name.words <= SITE_PREMODIFIERS:
-                node = self.nodes[entry.node_id]
-                evidence = f'ICD-10-CM title of {node.code} "{node.title}" names it'
-                if entry.read_as:
-                    evidence += f" ({entry.read_as})"
-                yield Anchor(entry.node_id, SITE, name, evidence)
+            co_heads = _co_heads_read_as(name.words, entry.head_set - name.words)
+            extra = entry.head_set - name.words - co_heads.keys()
+            if name.words <= entry.head_set and extra <= SITE_PREMODIFIERS:
+                rule = SITE
+            elif _says_site_first(name.words, entry):
+                rule, co_heads = SITE_FIRST, {}
+            else:
+                continue
+            node = self.nodes[entry.node_id]
+            evidence = f'ICD-10-CM title of {node.code} "{node.title}" names it'
+            for why in (entry.read_as, *co_heads.values()):
+                if why:
+                    evidence += f" ({why})"
+            yield Anchor(entry.node_id, rule, name, evidence)
 
     def _cancer_anchors(self, name: Name) -> Iterator[Anchor]:
         site = {SITE_ADJECTIVES.get(w, w) for w in name.words - CANCER_WORDS}
@@ -321,14 +374,18 @@ class ConditionIndex:
         femoral epiphysis (nontraumatic)"). Through a title that names one condition rather than
         a class ("Myositis", not "Eating Disorders"), not a code that names another condition
         "not elsewhere classified": ICD files M60.2 "Foreign body granuloma of soft tissue, not
-        elsewhere classified" under M60 Myositis, but it is no myositis."""
+        elsewhere classified" under M60 Myositis, but it is no myositis. Through a title saying
+        the site after the condition, only codes still saying that site: "Traumatic rupture of
+        ear drum" is under S09 "Other and unspecified injuries of head", but Head Injuries is
+        about the skull and brain."""
         pending = list(self.children.get(code_id, ()))
         if not pending:  # most anchors are codes with nothing below
             return
         name = named.words
-        one_condition = rule == TITLE and not names_a_class(named.text)
+        one_condition = rule in (TITLE, RESIDUAL) and not names_a_class(named.text)
         title = self.nodes[code_id].title
         header_words = set(essential_and_optional(title)[0])  # "(CRPS I)" need not be said
+        site = name & (set(words(title)) - set(_head_words(title)))
         allowed = name | set(words(title))
         stem = title.casefold().removesuffix(", unspecified")
         while pending:
@@ -342,10 +399,29 @@ class ConditionIndex:
                 continue
             if rule == INCLUSION and not header_words <= set(words(self.nodes[node_id].title)):
                 continue
+            if rule == SITE_FIRST and not site <= set(words(self.nodes[node_id].title)):
+                continue
+            if rule == RESIDUAL and not name <= set(words(self.nodes[node_id].title)):
+                continue
             if one_condition and _another_condition(self.nodes[node_id].title, name):
                 continue
             yield node_id
             pending += self.children.get(node_id, ())
+
+
+def _says_site_first(name: frozenset[str], entry: _Head) -> bool:
+    """Whether a name is the title with its site said first: "Eyelid Disorders" is "Other
+    disorders of eyelid", "Back Injuries" "Unspecified injury of lower back". The title may
+    add only "other (specified)" before and a side or where on the site ("lower back") after;
+    a second site ("eyelid and orbit") is something else, and so is a kind: a "Superficial
+    injury of head" (a blister of the nose) is not what Head Injuries is about."""
+    site = name - entry.head_set
+    return (
+        bool(site)
+        and entry.head_set - name <= RESIDUAL_WORDS
+        and site <= entry.complement
+        and entry.complement - name <= LATERALITY | SITE_CONNECTORS
+    )
 
 
 def _another_condition(title: str, name: frozenset[str]) -> bool:
@@ -361,10 +437,23 @@ def names_a_class(text: str) -> bool:
     return bool(found) and found[-1].endswith("s") and stem(found[-1]) != found[-1]
 
 
-def _reading(head: tuple[str, ...]) -> tuple[tuple[str, ...], TitleReading] | None:
-    """The head as a patient text would say it, if a title reading applies."""
+def _co_heads_read_as(name: frozenset[str], extra: frozenset[str]) -> dict[str, str]:
+    """Words of a head that a title reading makes the name's own ("Subluxation and
+    dislocation of thoracic vertebra" is a dislocation twice over), with why."""
+    return {
+        word: reading.why
+        for word in extra
+        if (reading := WORD_READINGS.get(word)) is not None and reading.reads_as[0] in name
+    }
+
+
+def _reading(
+    head: tuple[str, ...], said: frozenset[str]
+) -> tuple[tuple[str, ...], TitleReading] | None:
+    """The head as a patient text would say it, if a title reading applies (a traumatic
+    rupture is a sprain only of a ligament: "Traumatic rupture of ear drum" is none)."""
     for said_so, reading in TITLE_READINGS.items():
-        if head[-len(said_so) :] == said_so:
+        if head[-len(said_so) :] == said_so and reading.only_of <= said:
             return (*head[: -len(said_so)], *reading.reads_as), reading
     return None
 
@@ -398,11 +487,12 @@ def _subsets(items: frozenset[str]) -> Iterator[frozenset[str]]:
 
 
 def site_vocabulary(labels: Iterable[str]) -> frozenset[str]:
-    """Words that name a body site: from ICD-10-PCS body-part values and the site headings of
-    the Table of Neoplasms (both official anatomy lists)."""
+    """Words that name a body site: from ICD-10-PCS body-part values, the terms its Body Part
+    Key files under them and the site headings of the Table of Neoplasms (official anatomy
+    lists), less the few words of the key that say what or how rather than where."""
     found: set[str] = set()
     for label in labels:
         found.update(words(label))
-    return frozenset(w for w in found if not w.isdigit() and w not in NEGATING_WORDS) | {
-        stem("bones")
-    }
+    return frozenset(
+        w for w in found if not w.isdigit() and w not in NEGATING_WORDS | NOT_SITES
+    ) | {stem("bones")}

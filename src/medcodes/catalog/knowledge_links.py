@@ -25,6 +25,7 @@ from medcodes.catalog.knowledge_names import Name, document_names, words
 from medcodes.catalog.knowledge_procedures import (
     HCPCS_DESCRIPTOR,
     PCS_INDEX,
+    PROCEDURE_RULE_STRENGTH,
     ProcedureAnchor,
     ProcedureIndex,
     hcpcs_kind,
@@ -56,6 +57,11 @@ DEVICE_WORDS = frozenset({"aid", "implant", "device", "prosthesis", "wheelchair"
 # A topic about a vaccine is not about the disease it prevents, nor about anything else its
 # also-called name "Shots" says (ICD-10-CM's "Shot NOS" is a gunshot).
 VACCINE_WORDS = frozenset({"vaccine", "vaccination", "immunization"})
+# Names a topic uses in another sense than ICD-10-CM does: MedlinePlus Nutritional Support
+# calls feeding by tube or vein "hyperalimentation"; to ICD-10-CM it is eating or taking too
+# much (R63.2 Polyphagia includes "Hyperalimentation NOS"; E67 "Other hyperalimentation" holds
+# hypervitaminosis A and D).
+OTHER_SENSE_NAMES = frozenset({frozenset(words("hyperalimentation"))})
 # Which publisher speaks first on a code when several link to it (newest and most specific).
 SOURCE_ORDER = {MEDLINEPLUS: 0, NCI_PDQ: 1, MEDLINEPLUS_TESTS: 2, NCI_DRUG: 3, MEDQUAD: 4}
 # Words that narrow an approved use without changing the disease the code names:
@@ -68,6 +74,8 @@ INDICATION_QUALIFIERS = frozenset(
         "previously treated untreated aggressive certain some types"
     )
 )
+
+LINK_RULE_STRENGTH = RULE_STRENGTH | PROCEDURE_RULE_STRENGTH
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,7 +125,8 @@ class Linker:
 
     # --- conditions ---------------------------------------------------------------------
     def _condition_links(self, position: int, document: Document) -> Iterator[Link]:
-        anchors = _first_tier(document_names(document), self.conditions.anchors)
+        names = [n for n in document_names(document) if n.words not in OTHER_SENSE_NAMES]
+        anchors = _first_tier(names, self.conditions.anchors)
         yield from self._spread(position, CONDITION, anchors)
 
     def _spread(
@@ -291,7 +300,7 @@ def rank_key(
         SOURCE_ORDER[document.source],
         -said,
         len(named) - said,
-        -RULE_STRENGTH.get(link.rule, 2),
+        -LINK_RULE_STRENGTH.get(link.rule, 2),
     )
 
 
