@@ -24,11 +24,7 @@ from medcodes.catalog.knowledge_conditions import ConditionIndex, Node, site_voc
 from medcodes.catalog.knowledge_drugs import DrugCode, DrugIndex, DrugPage
 from medcodes.catalog.knowledge_links import Link, Linker, rank_key
 from medcodes.catalog.knowledge_names import words
-from medcodes.catalog.knowledge_procedures import (
-    PCS_APPROACH_POSITION,
-    PCS_NAMING_AXES,
-    ProcedureIndex,
-)
+from medcodes.catalog.knowledge_procedures import PCS_NAMING_AXES, ProcedureIndex
 from medcodes.catalog.rows import Loaded, ManifestRow
 from medcodes.sources.knowledge.corpus import FOLDER, knowledge_root, read_corpus
 from medcodes.sources.knowledge.model import Collection, Corpus, Document
@@ -167,11 +163,6 @@ def build_linker(conn: sqlite3.Connection, documents: list[Document]) -> Linker:
             f"WHERE v.position IN ({_marks(PCS_NAMING_AXES)}) "
             "AND v.char = substr(t.code, v.position, 1)",
             PCS_NAMING_AXES,
-        ),
-        conn.execute(
-            "SELECT t.code, v.char, v.label FROM pcs_axis_values v "
-            "JOIN codes t ON t.id = v.table_id WHERE v.position = ?",
-            (PCS_APPROACH_POSITION,),
         ),
     )
     pages = [DrugPage(d.title, d.brands) for d in documents if d.source == NCI_DRUG]

@@ -25,7 +25,6 @@ from medcodes.catalog.knowledge_names import Name, document_names, words
 from medcodes.catalog.knowledge_procedures import (
     HCPCS_DESCRIPTOR,
     PCS_INDEX,
-    PROCEDURE_RULE_STRENGTH,
     ProcedureAnchor,
     ProcedureIndex,
     hcpcs_kind,
@@ -74,8 +73,6 @@ INDICATION_QUALIFIERS = frozenset(
         "previously treated untreated aggressive certain some types"
     )
 )
-
-LINK_RULE_STRENGTH = RULE_STRENGTH | PROCEDURE_RULE_STRENGTH
 
 
 @dataclass(frozen=True, slots=True)
@@ -300,7 +297,7 @@ def rank_key(
         SOURCE_ORDER[document.source],
         -said,
         len(named) - said,
-        -LINK_RULE_STRENGTH.get(link.rule, 2),
+        -RULE_STRENGTH.get(link.rule, 2),
     )
 
 

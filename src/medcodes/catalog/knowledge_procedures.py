@@ -26,10 +26,6 @@ from medcodes.catalog.knowledge_names import (
 )
 
 PCS_INDEX, PCS_AXIS, HCPCS_DESCRIPTOR = "pcs-index", "pcs-axis", "descriptor"
-PCS_APPROACH = "pcs-approach"
-# An approach says how a procedure is reached, not what is done: a topic naming the procedure
-# itself (Biopsy, Colonoscopy) speaks first on a code both link.
-PROCEDURE_RULE_STRENGTH = {PCS_APPROACH: 1}
 # Axes whose values name a kind of procedure: the section ("Radiation Therapy"), the body
 # system where a section names its kinds of care by it ("Rehabilitation", F0) and the third
 # character (root operation or imaging type: "Computerized Tomography (CT Scan)").
@@ -48,17 +44,6 @@ AXIS_READINGS: dict[str, tuple[str, str]] = {
     "Tomographic (Tomo) Nuclear Medicine Imaging": NUCLEAR_SCAN,
     "Positron Emission Tomographic (PET) Imaging": NUCLEAR_SCAN,
 }
-# Approaches (fifth character) a patient text names: by the ICD-10-PCS definitions both enter
-# with instrumentation "to reach and visualize the site of the procedure", through a natural
-# or artificial opening or by puncture or minor incision: an endoscopy, MedlinePlus's topic
-# listing arthroscopy, bronchoscopy, colonoscopy, cystoscopy and laparoscopy among its kinds.
-# "With Percutaneous Endoscopic Assistance" only aids the procedure; it is not one.
-ENDOSCOPY = "endoscopy", 'by its definition, instrumentation "to reach and visualize the site"'
-APPROACH_READINGS: dict[str, tuple[str, str]] = {
-    "Via Natural or Artificial Opening Endoscopic": ENDOSCOPY,
-    "Percutaneous Endoscopic": ENDOSCOPY,
-}
-PCS_APPROACH_POSITION = 5
 PCS_CODE_LENGTH = 7
 # Where a descriptor's leading phrase ends ("Colonoscopy on individual ...", "Hearing aid,
 # monaural"): the phrase before is what the line bills.
@@ -97,7 +82,6 @@ class ProcedureIndex:
         hcpcs_titles: Iterable[tuple[int, str, str]],
         pcs_codes: Iterable[tuple[int, str]] = (),
         pcs_table_labels: Iterable[tuple[str, int, str]] = (),
-        pcs_approaches: Iterable[tuple[str, str, str]] = (),
     ) -> None:
         self._pcs: dict[frozenset[str], list[tuple[str, int, str, frozenset[str]]]] = defaultdict(
             list
@@ -130,11 +114,6 @@ class ProcedureIndex:
         self._codes_of_table: dict[str, list[tuple[int, str]]] = defaultdict(list)
         for code_id, code in pcs_codes:
             self._codes_of_table[code[:3]].append((code_id, code))
-        self._approaches: dict[frozenset[str], list[tuple[str, str, str]]] = defaultdict(list)
-        for table, char, label in pcs_approaches:
-            if label in APPROACH_READINGS:
-                read_as = frozenset(words(APPROACH_READINGS[label][0]))
-                self._approaches[read_as].append((table, char, label))
         self._phrases: dict[str, list[tuple[int, str, tuple[str, ...], str]]] = defaultdict(list)
         for code_id, code, title in hcpcs_titles:
             if code.startswith(QUALITY_REPORTING_PREFIXES):
@@ -160,17 +139,6 @@ class ProcedureIndex:
                 evidence += f" ({AXIS_READINGS[label][1]})"
             for code_id, code in self._codes_of_table.get(table, ()):
                 yield ProcedureAnchor(code_id, PCS_AXIS, name, f"{evidence} ({code} is in it)")
-        yield from self._approach_anchors(name)
-
-    def _approach_anchors(self, name: Name) -> Iterator[ProcedureAnchor]:
-        """Every ICD-10-PCS code whose approach is the procedure the name says (an endoscopic
-        approach is an endoscopy)."""
-        for table, char, label in sorted(self._approaches.get(name.words, ())):
-            why = APPROACH_READINGS[label][1]
-            for code_id, code in self._codes_of_table.get(table, ()):
-                if code[PCS_APPROACH_POSITION - 1] == char:
-                    evidence = f'ICD-10-PCS approach of {code} is "{label}" ({why})'
-                    yield ProcedureAnchor(code_id, PCS_APPROACH, name, evidence)
 
     def _pcs_anchors(self, name: Name) -> Iterator[ProcedureAnchor]:
         """Codes an index heading saying the name gives. A heading whose codes span body
