@@ -26,6 +26,16 @@ def linked(knowledge: KnowledgeReader, code: str, kind: str | None = None) -> li
     return [link.document.title for link in found if kind is None or link.kind == kind]
 
 
+def evidence_of(knowledge: KnowledgeReader, code: str, title: str) -> str:
+    """The evidence of the one link of `code` to the document titled `title`."""
+    (link,) = [
+        link
+        for link in knowledge.links(knowledge.catalog.get(code))
+        if link.document.title == title
+    ]
+    return link.evidence
+
+
 def test_blinatumomab_drug_page_and_what_it_is_approved_to_treat(
     knowledge: KnowledgeReader,
 ) -> None:
@@ -276,12 +286,7 @@ def test_a_site_after_a_comma_is_a_site(knowledge: KnowledgeReader) -> None:
 def test_a_corrosion_is_a_chemical_burn(knowledge: KnowledgeReader) -> None:
     """T20-T32 includes "chemical burn [corrosion]": "Corrosion of second degree of multiple
     right fingers" takes MedlinePlus Burns, and the evidence says why."""
-    (link,) = [
-        link
-        for link in knowledge.links(knowledge.catalog.get("T23.631A"))
-        if link.document.title == "Burns"
-    ]
-    assert 'includes "chemical burn [corrosion]"' in link.evidence
+    assert 'includes "chemical burn [corrosion]"' in evidence_of(knowledge, "T23.631A", "Burns")
 
 
 def test_a_toxic_effect_is_a_poisoning_and_an_adverse_effect_a_drug_reaction(
@@ -376,12 +381,9 @@ def test_the_body_part_key_names_sites_and_a_subluxation_is_a_dislocation(
     chiropractic "Subluxation complex (vertebral)" no dislocation."""
     assert "Dislocations" in linked(knowledge, "S63.281A", "condition")
     assert "Sprains and Strains" in linked(knowledge, "S83.512A", "condition")
-    (link,) = [
-        link
-        for link in knowledge.links(knowledge.catalog.get("S63.231A"))
-        if link.document.title == "Dislocations"
-    ]
-    assert '"Subluxation - see also Dislocation"' in link.evidence
+    assert '"Subluxation - see also Dislocation"' in evidence_of(
+        knowledge, "S63.231A", "Dislocations"
+    )
     assert "Fractures" not in linked(knowledge, "S39.840A")
     assert "Dislocations" not in linked(knowledge, "M99.11")
 
@@ -458,12 +460,9 @@ def test_premodifiers_that_say_how_or_how_long(knowledge: KnowledgeReader) -> No
 def test_a_traumatic_rupture_of_a_ligament_is_a_sprain(knowledge: KnowledgeReader) -> None:
     """The ICD-10-CM index: "Rupture, traumatic, ligament - see also Sprain" (a sprain is a
     stretched or torn ligament); a traumatic rupture of the ear drum is no sprain."""
-    (link,) = [
-        link
-        for link in knowledge.links(knowledge.catalog.get("S53.21XA"))
-        if link.document.title == "Sprains and Strains"
-    ]
-    assert '"Rupture, traumatic, ligament - see also Sprain"' in link.evidence
+    assert '"Rupture, traumatic, ligament - see also Sprain"' in evidence_of(
+        knowledge, "S53.21XA", "Sprains and Strains"
+    )
     assert "Sprains and Strains" in linked(knowledge, "S63.411A", "condition")
     assert "Sprains and Strains" not in linked(knowledge, "S09.21XA")
 
@@ -471,10 +470,7 @@ def test_a_traumatic_rupture_of_a_ligament_is_a_sprain(knowledge: KnowledgeReade
 def test_a_head_may_say_a_reading_beside_the_name(knowledge: KnowledgeReader) -> None:
     """S23.11 "Subluxation and dislocation of T1/T2 thoracic vertebra" is a dislocation twice
     over (the index: "Subluxation - see also Dislocation"); its codes take Dislocations."""
-    (link,) = [
-        link
-        for link in knowledge.links(knowledge.catalog.get("S23.111A"))
-        if link.document.title == "Dislocations"
-    ]
-    assert '"Subluxation - see also Dislocation"' in link.evidence
+    assert '"Subluxation - see also Dislocation"' in evidence_of(
+        knowledge, "S23.111A", "Dislocations"
+    )
     assert "Dislocations" not in linked(knowledge, "M99.11")
