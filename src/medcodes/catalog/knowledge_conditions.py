@@ -386,6 +386,8 @@ class ConditionIndex:
         title = self.nodes[code_id].title
         header_words = set(essential_and_optional(title)[0])  # "(CRPS I)" need not be said
         site = name & (set(words(title)) - set(_head_words(title)))
+        # the words a code below must still say, by the rule that linked the header
+        must_say = {INCLUSION: header_words, SITE_FIRST: site, RESIDUAL: name}.get(rule)
         allowed = name | set(words(title))
         stem = title.casefold().removesuffix(", unspecified")
         while pending:
@@ -395,15 +397,12 @@ class ConditionIndex:
                 head = self._head_words_of[node_id] = _head_words(self.nodes[node_id].title)
             if name & set(head) and head[-1] not in allowed:
                 continue
-            if rule == INDEX and not self.nodes[node_id].title.casefold().startswith(stem):
+            node_title = self.nodes[node_id].title
+            if rule == INDEX and not node_title.casefold().startswith(stem):
                 continue
-            if rule == INCLUSION and not header_words <= set(words(self.nodes[node_id].title)):
+            if must_say and not must_say <= set(words(node_title)):
                 continue
-            if rule == SITE_FIRST and not site <= set(words(self.nodes[node_id].title)):
-                continue
-            if rule == RESIDUAL and not name <= set(words(self.nodes[node_id].title)):
-                continue
-            if one_condition and _another_condition(self.nodes[node_id].title, name):
+            if one_condition and _another_condition(node_title, name):
                 continue
             yield node_id
             pending += self.children.get(node_id, ())
