@@ -26,6 +26,15 @@ def linked(knowledge: KnowledgeReader, code: str, kind: str | None = None) -> li
     return [link.document.title for link in found if kind is None or link.kind == kind]
 
 
+def links_where(knowledge: KnowledgeReader, condition: str) -> int:
+    """How many links meet an SQL condition on the link (`l`) and its document (`d`)."""
+    (count,) = knowledge.catalog.conn.execute(
+        "SELECT count(*) FROM knowledge_links l JOIN knowledge_documents d "
+        f"ON d.id = l.document_id WHERE {condition}"
+    ).fetchone()
+    return count
+
+
 def evidence_of(knowledge: KnowledgeReader, code: str, title: str) -> str:
     """The evidence of the one link of `code` to the document titled `title`."""
     (link,) = [
@@ -205,11 +214,7 @@ def test_medquad_synonyms_do_not_link(knowledge: KnowledgeReader) -> None:
     """Audit find: "B-cell lymphoma", listed among the synonyms of Plasmablastic lymphoma,
     put that document on C85.1- "Unspecified B-cell lymphoma"."""
     assert "Plasmablastic lymphoma" not in linked(knowledge, "C85.15")
-    (by_synonym,) = knowledge.catalog.conn.execute(
-        "SELECT count(*) FROM knowledge_links l JOIN knowledge_documents d "
-        "ON d.id = l.document_id WHERE d.source = 'medquad' AND l.name != d.title"
-    ).fetchone()
-    assert by_synonym == 0
+    assert links_where(knowledge, "d.source = 'medquad' AND l.name != d.title") == 0
 
 
 def test_an_inclusion_term_reaches_only_the_codes_that_still_say_the_header(
@@ -308,11 +313,7 @@ def test_a_supply_does_not_take_a_tests_text(knowledge: KnowledgeReader) -> None
     the Urinalysis topic: a test's page describes what is done to a patient, not a supply."""
     assert linked(knowledge, "A4253") == []
     assert "Urinalysis" not in linked(knowledge, "A4250")
-    (by_test,) = knowledge.catalog.conn.execute(
-        "SELECT count(*) FROM knowledge_links l JOIN knowledge_documents d "
-        "ON d.id = l.document_id WHERE d.source = 'medlineplus-tests' AND l.kind = 'device'"
-    ).fetchone()
-    assert by_test == 0
+    assert links_where(knowledge, "d.source = 'medlineplus-tests' AND l.kind = 'device'") == 0
 
 
 def test_tests_still_link_to_the_codes_that_bill_them(knowledge: KnowledgeReader) -> None:
